@@ -1,0 +1,42 @@
+"""Runs the pipeline, stage after stage: load, model, timeline, pages, render, write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import load, model, pages, render, timeline, write
+from .diagnostics import ContentError, Diagnostics, Problem
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+STATIC_DIR = PROJECT_DIR / "static"
+
+
+@dataclass
+class BuildResult:
+    files: int
+    warnings: list[Problem]
+
+
+def check(content_dir: Path, strict: bool = False) -> tuple[timeline.Timeline | None, Diagnostics]:
+    """Load, validate and link the content; the timeline is None when there are errors."""
+    diagnostics = Diagnostics()
+    raw = load.load_content(content_dir, diagnostics)
+    records = model.validate(raw, diagnostics)
+    graph = timeline.assemble(records, diagnostics)
+    failed = diagnostics.errors or (strict and diagnostics.warnings)
+    return (None if failed else graph), diagnostics
+
+
+def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict: bool = False,
+          templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR) -> BuildResult:
+    """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was."""
+    write.check_output_dir(out_dir, protected=[content_dir, templates_dir, static_dir, PROJECT_DIR])
+    graph, diagnostics = check(content_dir, strict)
+    if graph is None:
+        raise ContentError(diagnostics.sorted())
+    plan = pages.plan_site(graph)
+    files = render.render_site(plan, graph, templates_dir, static_dir, base_url)
+    write.write_site(files, out_dir)
+    return BuildResult(len(files), diagnostics.warnings)

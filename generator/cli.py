@@ -1,0 +1,93 @@
+"""The `timeline` command line: parses arguments, runs a command, prints problems, sets the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import __version__, build
+from .diagnostics import ContentError, Problem
+from .write import OutputError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"'{value}' is not an http(s) address such as https://example.org/timeline/")
+    return value.rstrip("/") + "/"
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="timeline", description="Build the sourced timeline website from its YAML content.",
+        epilog="Exit status: 0 success, 1 the content has errors, 2 the command was used wrongly.")
+    main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build_cmd = commands.add_parser("build", help="turn the content into the static site",
+                                    description="Validate the content and write the site. A failed build "
+                                                "leaves the previous output untouched.")
+    build_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                           help="the content folder (default: content)")
+    build_cmd.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR",
+                           help="the output folder (default: _site)")
+    build_cmd.add_argument("--base-url", type=_base_url, metavar="URL",
+                           help="the address the site is published at (default: base_url in site.yaml)")
+    build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    check_cmd = commands.add_parser("check", help="validate the content without writing anything",
+                                    description="Report every error and warning in the content.")
+    check_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                           help="the content folder (default: content)")
+    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    return main
+
+
+def report(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+
+
+def summary(problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on misuse and 0 on --help
+        return int(exit_.code or 0)
+    if args.command == "check":
+        graph, diagnostics = build.check(args.content, args.strict)
+        problems = diagnostics.sorted()
+        report(problems)
+        if graph is None:
+            print(f"timeline check: {summary(problems)}", file=sys.stderr)
+            return EXIT_CONTENT
+        print(f"timeline check: {len(graph.entries)} events, {summary(problems)}")
+        return EXIT_OK
+    started = time.perf_counter()
+    try:
+        result = build.build(args.content, args.out, args.base_url, args.strict)
+    except ContentError as error:
+        report(error.problems)
+        print(f"timeline build: {summary(error.problems)}; nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    except OutputError as error:
+        print(f"timeline build: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    report(result.warnings)
+    print(f"timeline build: wrote {result.files} files to {args.out} in {time.perf_counter() - started:.1f} s"
+          + (f" ({summary(result.warnings)})" if result.warnings else ""))
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

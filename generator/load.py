@@ -1,0 +1,302 @@
+"""Reads the content folder into raw records that remember the file, line and column of every value."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, Location
+
+try:  # libyaml's parser is more than ten times faster; the pure-Python one gives the same nodes.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+KINDS = {"events": "event", "actors": "actor", "topics": "topic", "places": "place", "sources": "source"}
+
+MAX_FILE_BYTES = 1024 * 1024
+"""A record is a few kilobytes; a larger file is a mistake or an attack."""
+
+MAX_NODES = 50_000
+"""YAML aliases can expand a small file into billions of values ("billion laughs")."""
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+_constructor = yaml.constructor.SafeConstructor()
+
+Path_ = tuple  # a path into a record: ("sources", 0, "source")
+
+
+@dataclass
+class RawRecord:
+    """One content file as plain Python values, with the position of every key and value."""
+
+    kind: str  # "event", "actor", "topic", "place", "source", "site" or "page"
+    id: str
+    file: str  # the path shown to editors
+    data: Any
+    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    body: str = ""  # the Markdown after a page's front matter
+    body_line: int = 1
+
+    def at(self, *path: Any) -> Location:
+        """Where the value at `path` starts, or the nearest enclosing value that exists."""
+        return self._locate(self.value_marks, path)
+
+    def key_at(self, *path: Any) -> Location:
+        """Where the key of the value at `path` is written."""
+        return self._locate(self.key_marks, path) if path in self.key_marks else self.at(*path)
+
+    def _locate(self, marks: dict, path: tuple) -> Location:
+        while path not in marks and path:
+            path = path[:-1]
+        line, column = marks.get(path, (1, 1))
+        return Location(self.file, line, column)
+
+
+@dataclass
+class RawContent:
+    records: dict[str, list[RawRecord]] = field(default_factory=dict)  # kind -> records
+    site: RawRecord | None = None
+    pages: list[RawRecord] = field(default_factory=list)
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int, column: int, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.line, self.column, self.message, self.hint = line, column, message, hint
+
+
+def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path | None = None) -> RawContent:
+    """Read every record under content_dir; unreadable files are reported, never raised."""
+    content_dir = Path(content_dir)
+    shown = _display(display_root)
+    raw = RawContent()
+    if not content_dir.is_dir():
+        diagnostics.error(Location(shown(content_dir)), "the content folder does not exist",
+                          "pass the folder that holds site.yaml and events/ with --content")
+        return raw
+    root = content_dir.resolve()
+
+    site_file = content_dir / "site.yaml"
+    if _readable(site_file, root, shown, diagnostics, required=True):
+        raw.site = load_yaml_file(site_file, "site", "site", shown(site_file), diagnostics)
+
+    for folder, kind in KINDS.items():
+        raw.records[kind] = [
+            record for path in _listing(content_dir / folder, ".yaml", root, shown, diagnostics)
+            if (record := load_yaml_file(path, kind, path.stem, shown(path), diagnostics)) is not None
+        ]
+    raw.pages = [
+        record for path in _listing(content_dir / "pages", ".md", root, shown, diagnostics)
+        if (record := load_page_file(path, shown(path), diagnostics)) is not None
+    ]
+    return raw
+
+
+def load_yaml_file(path: Path, kind: str, record_id: str, shown: str,
+                   diagnostics: Diagnostics) -> RawRecord | None:
+    text = _read_text(path, shown, diagnostics)
+    if text is None:
+        return None
+    record = RawRecord(kind, record_id, shown, None)
+    try:
+        record.data = _parse_yaml(text, record)
+    except _YamlProblem as problem:
+        diagnostics.error(Location(shown, problem.line, problem.column), problem.message, problem.hint)
+        return None
+    return record
+
+
+def load_page_file(path: Path, shown: str, diagnostics: Diagnostics) -> RawRecord | None:
+    """A Markdown page with a YAML front matter block between two '---' lines."""
+    text = _read_text(path, shown, diagnostics)
+    if text is None:
+        return None
+    record = RawRecord("page", path.stem, shown, None)
+    match = re.match(r"^---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|$)", text, re.S)
+    if not match:
+        diagnostics.error(Location(shown, 1, 1), "the page has no front matter",
+                          "start the file with '---', a line 'title: ...', and '---'")
+        return None
+    try:
+        record.data = _parse_yaml(match.group(1) or "", record, line_offset=1)
+    except _YamlProblem as problem:
+        diagnostics.error(Location(shown, problem.line, problem.column), problem.message, problem.hint)
+        return None
+    record.body = text[match.end():]
+    record.body_line = text.count("\n", 0, match.end()) + 1
+    return record
+
+
+def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0) -> Any:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        # An unclosed quote is found at the end of the file; the editor needs the line where it opened.
+        opened = error.context and "quoted scalar" in error.context and error.context_mark
+        mark = (error.context_mark if opened else error.problem_mark) or error.context_mark
+        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
+        message, hint = explain_yaml_error(error, text)
+        raise _YamlProblem(line, column, message, hint) from None
+    except yaml.YAMLError as error:  # e.g. a reader error on a control character
+        raise _YamlProblem(1 + line_offset, 1, f"YAML cannot read this file: {error}") from None
+    if node is None:
+        raise _YamlProblem(1 + line_offset, 1, "the file is empty", "see docs/editing.md for the fields to fill in")
+    budget = [MAX_NODES]
+    return _to_python(node, (), record, budget, line_offset)
+
+
+def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int], offset: int) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _YamlProblem(node.start_mark.line + 1 + offset, node.start_mark.column + 1,
+                           f"the file expands to more than {MAX_NODES} values",
+                           "YAML anchors and aliases (& and *) are not needed in content files; remove them")
+    record.value_marks[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _SCALAR_TAGS:
+            raise _refused_tag(node, offset)
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates are read by the model, at their own precision
+        return _constructor.construct_object(node)
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise _refused_tag(node, offset)
+        return [_to_python(item, path + (index,), record, budget, offset)
+                for index, item in enumerate(node.value)]
+    if node.tag != "tag:yaml.org,2002:map":
+        raise _refused_tag(node, offset)
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        line, column = key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            raise _YamlProblem(line, column, "field names must be plain words",
+                               "write 'name: value'; merge keys (<<) and complex keys are not supported")
+        key = key_node.value
+        if key in mapping:
+            first_line = record.key_marks[path + (key,)][0]
+            raise _YamlProblem(line, column, f"the field '{key}' is given twice (first on line {first_line})",
+                               "keep one of them; YAML would silently use only the last")
+        record.key_marks[path + (key,)] = (line, column)
+        mapping[key] = _to_python(value_node, path + (key,), record, budget, offset)
+    return mapping
+
+
+def _refused_tag(node: yaml.Node, offset: int) -> _YamlProblem:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return _YamlProblem(node.start_mark.line + 1 + offset, node.start_mark.column + 1,
+                        f"the YAML tag '{tag}' is not allowed",
+                        "write plain text, numbers, true/false, lists and mappings only")
+
+
+def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str | None]:
+    """Turn PyYAML's parser vocabulary into a plain cause and a fix."""
+    problem = (error.problem or str(error)).strip()
+    context = (error.context or "").strip()
+    mark = error.problem_mark
+    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\\t" in problem or "'\\t'" in problem or "\t" in line_text[: (mark.column + 1 if mark else 0)]:
+        return "a tab character is used for indentation", "YAML indents with spaces only: replace the tab with spaces"
+    if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in context:
+        return "a quoted text is not closed", "add the closing quote (\" or ') at the end of the text"
+    if "mapping values are not allowed" in problem:
+        return ("a colon followed by a space starts a new field here",
+                "put text that contains ': ' in quotes, or check the indentation of this line")
+    if "expected <block end>" in problem or "did not find expected key" in problem or "bad indentation" in problem:
+        return "the indentation of this line does not match the lines around it", \
+            "line fields up under each other with the same number of spaces"
+    if "did not find expected '-' indicator" in problem:
+        return "a list item is indented differently from the others", "start every item of a list with '- ' at the same column"
+    if "found undefined alias" in problem:
+        return "an alias (*name) refers to nothing", "remove the alias; content files need no anchors"
+    if "could not find expected ':'" in problem:
+        return "a line is missing the ':' after its field name", "write 'field: value'"
+    cause = f"{context}; {problem}" if context else problem
+    return f"YAML syntax error: {cause}", None
+
+
+def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.error(Location(shown), f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}",
+                              "a record should be a few kilobytes; split long texts or remove pasted data")
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        diagnostics.error(Location(shown), f"cannot read the file: {error.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        diagnostics.error(Location(shown, line, column),
+                          f"the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
+                          "save the file with UTF-8 encoding in your editor")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _listing(folder: Path, suffix: str, root: Path, shown, diagnostics: Diagnostics) -> list[Path]:
+    """The record files of one folder, in a stable order; anything else there is reported."""
+    if not folder.exists():
+        return []
+    if not _readable(folder, root, shown, diagnostics, want_dir=True):
+        return []
+    files = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = folder / entry.name
+        if entry.name.startswith("."):
+            continue  # editor swap files, .DS_Store, .gitkeep
+        if not entry.name.endswith(suffix):
+            diagnostics.error(Location(shown(path)), f"only {suffix} files belong in {folder.name}/",
+                              f"rename it to end in {suffix}, or move it out of the content folder")
+            continue
+        if _readable(path, root, shown, diagnostics):
+            files.append(path)
+    return files
+
+
+def _readable(path: Path, root: Path, shown, diagnostics: Diagnostics,
+              required: bool = False, want_dir: bool = False) -> bool:
+    if not path.exists():
+        if path.is_symlink():
+            diagnostics.error(Location(shown(path)), "a symbolic link that leads nowhere")
+        elif required:
+            diagnostics.error(Location(shown(path)), "the file is missing",
+                              "every content folder needs a site.yaml (see docs/editing.md)")
+        return False
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        diagnostics.error(Location(shown(path)), "a symbolic link that leads out of the content folder",
+                          "copy the file into the content folder instead of linking to it")
+        return False
+    if want_dir != path.is_dir():
+        what = "a folder" if want_dir else "a file"
+        diagnostics.error(Location(shown(path)), f"expected {what} here")
+        return False
+    return True
+
+
+def _display(display_root: Path | None):
+    base = Path(display_root or Path.cwd()).resolve()
+
+    def shown(path: Path) -> str:
+        absolute = Path(os.path.abspath(path))
+        try:
+            return absolute.relative_to(base).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    return shown

@@ -1,0 +1,56 @@
+"""Turns editors' Markdown into safe HTML: raw HTML is shown as text, and the result is sanitised."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "br", "hr",
+                "h2", "h3", "h4", "abbr", "sup", "sub", "q", "cite", "del", "table", "thead", "tbody",
+                "tr", "th", "td"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class _NoRawHtml(markdown.Extension):
+    """Editors write Markdown, not HTML: angle brackets stay visible text instead of becoming tags."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+_converter = markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists", "tables"], output_format="html")
+
+
+def _keep_safe_links(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        # nh3 already drops unknown schemes; also drop protocol-relative and backslash tricks,
+        # which browsers resolve to another host.
+        if value.startswith(("//", "\\", "/\\")) or "\\" in value.split("?")[0]:
+            return None
+    return value
+
+
+@lru_cache(maxsize=None)
+def to_html(text: str) -> str:
+    """Markdown to sanitised HTML; cached, because one summary appears on several pages."""
+    _converter.reset()
+    html = _converter.convert(text)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     attribute_filter=_keep_safe_links, link_rel="noopener noreferrer")
+
+
+def excerpt(text: str) -> str:
+    """The first paragraph of a Markdown text, for lists of events."""
+    first = re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0]
+    return to_html(first)
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown text without markup, for descriptions and feeds."""
+    return nh3.clean(to_html(text), tags=set()).replace("&amp;", "&").replace("&lt;", "<") \
+        .replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'").strip()

@@ -1,0 +1,405 @@
+"""Checks raw records against the content model and turns them into typed records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from dateutil import tz
+
+from .dates import DateError, PartialDate
+from .diagnostics import Diagnostics, Location, describe, did_you_mean
+from .load import RawContent, RawRecord
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+IMPORTANCE = ("major", "notable", "minor")
+ACTOR_KINDS = ("person", "criminal-group", "government", "security-force", "institution",
+               "media", "country", "international-body")
+RESERVED_PAGE_IDS = {"events", "actors", "topics", "places", "sources", "data", "static", "feed",
+                     "sitemap", "robots", "404", "index", "pagefind", "es", "changes", "figures"}
+_FILE_DATE_PREFIX = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-")
+
+
+# --- Typed records -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Citation:
+    source_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    file: str
+    title: str
+    date: PartialDate
+    summary: str
+    citations: tuple[Citation, ...]
+    end_date: PartialDate | None = None
+    approximate: bool = False
+    place_id: str | None = None
+    actor_ids: tuple[str, ...] = ()
+    topic_ids: tuple[str, ...] = ()
+    importance: str = "notable"
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    file: str
+    name: str
+    kind: str
+    role: str | None = None
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    file: str
+    name: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    file: str
+    name: str
+    province: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    title: str
+    publisher: str
+    published: PartialDate
+    url: str | None = None
+    author: str | None = None
+    language: str | None = None
+    archived_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    description: str
+    base_url: str
+    language: str = "en"
+    time_zone: str = "UTC"
+    repository: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    file: str
+    title: str
+    body: str
+    description: str | None = None
+
+
+@dataclass
+class Content:
+    """Every valid record, by kind and id, plus the site settings."""
+
+    site: Site | None = None
+    events: dict[str, Event] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    locations: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
+    """(kind, id) -> the raw record, so later stages can point editors at a line."""
+
+
+# --- Field checks ------------------------------------------------------------------------
+
+class FieldError(ValueError):
+    """A value that breaks the content model; `path` leads from the field to the bad part."""
+
+    def __init__(self, message: str, hint: str | None = None, path: tuple = (), on_key: bool = False):
+        super().__init__(message)
+        self.hint, self.path, self.on_key = hint, path, on_key
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        hint = "put the text in quotes" if isinstance(value, (int, float, bool)) else None
+        raise FieldError(f"expected text, found {describe(value)}", hint)
+    if not value.strip():
+        raise FieldError("the text is empty", "write something, or remove the field if it is optional")
+    return value.strip()
+
+
+def line(value: Any) -> str:
+    value = text(value)
+    if "\n" in value:
+        raise FieldError("expected a single line of text", "remove the line breaks (and any '|' or '>')")
+    return value
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"expected true or false, found {describe(value)}")
+    return value
+
+
+def date(value: Any) -> PartialDate:
+    try:
+        return PartialDate.parse(value)
+    except DateError as error:
+        raise FieldError(str(error), error.hint) from None
+
+
+def record_id(value: Any) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        shown = f"'{value}'" if isinstance(value, str) else describe(value)
+        raise FieldError(f"{shown} is not a record id",
+                         "ids are file names without .yaml: lower-case letters, digits and hyphens")
+    return value
+
+
+def one_of(*allowed: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            shown = f"'{value}'" if isinstance(value, str) else describe(value)
+            hint = did_you_mean(value, allowed) if isinstance(value, str) else None
+            raise FieldError(f"{shown} is not allowed here; use one of: {', '.join(allowed)}", hint)
+        return value
+    return check
+
+
+def list_of(item: Callable[[Any], Any], unique: bool = True) -> Callable[[Any], tuple]:
+    def check(value: Any) -> tuple:
+        if not isinstance(value, list):
+            hint = f"write a list: [{value}]" if isinstance(value, str) else "write a list: [a, b]"
+            raise FieldError(f"expected a list, found {describe(value)}", hint)
+        items = []
+        for index, element in enumerate(value):
+            try:
+                checked = item(element)
+            except FieldError as error:
+                raise FieldError(str(error), error.hint, (index,) + error.path, error.on_key) from None
+            if unique and checked in items:
+                raise FieldError(f"'{element}' is listed twice", "remove the repeated item", (index,))
+            items.append(checked)
+        return tuple(items)
+    return check
+
+
+def web_address(value: Any) -> str:
+    value = line(value)
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise FieldError(f"'{value}' is not a web address",
+                         "addresses start with https:// or http://; leave the field out if it is not known")
+    return value
+
+
+def number(low: float, high: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise FieldError(f"expected a number, found {describe(value)}")
+        if not low <= value <= high:
+            raise FieldError(f"{value} is outside {low} to {high}")
+        return float(value)
+    return check
+
+
+def language(value: Any) -> str:
+    value = line(value)
+    if not re.match(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", value):
+        raise FieldError(f"'{value}' is not a language code", "use a code such as en, es or pt-BR")
+    return value
+
+
+def time_zone(value: Any) -> str:
+    value = line(value)
+    if tz.gettz(value) is None:
+        raise FieldError(f"'{value}' is not a known time zone", "use a name such as America/Guayaquil or UTC")
+    return value
+
+
+def citation(value: Any) -> Citation:
+    if isinstance(value, str):
+        return Citation(record_id(value))
+    if not isinstance(value, dict):
+        raise FieldError(f"expected a source id or 'source: id', found {describe(value)}")
+    unknown = sorted(set(value) - {"source", "note"})
+    if unknown:
+        raise FieldError(f"unknown field '{unknown[0]}' in a source entry",
+                         did_you_mean(unknown[0], ["source", "note"]) or "a source entry has 'source' and 'note'",
+                         (unknown[0],), on_key=True)
+    if "source" not in value:
+        raise FieldError("a source entry needs 'source: <source id>'")
+    try:
+        source_id = record_id(value["source"])
+    except FieldError as error:
+        raise FieldError(str(error), error.hint, ("source",)) from None
+    try:
+        note = line(value["note"]) if "note" in value else None
+    except FieldError as error:
+        raise FieldError(str(error), error.hint, ("note",)) from None
+    return Citation(source_id, note)
+
+
+def citations(value: Any) -> tuple[Citation, ...]:
+    checked = list_of(citation, unique=False)(value)
+    seen = set()
+    for index, entry in enumerate(checked):
+        if entry.source_id in seen:
+            raise FieldError(f"the source '{entry.source_id}' is cited twice",
+                             "cite each source once; put what it supports in one 'note'", (index,))
+        seen.add(entry.source_id)
+    return checked
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Callable[[Any], Any]
+    required: bool = False
+    attribute: str | None = None  # the record's attribute name when it differs from the YAML key
+    help: str = ""
+
+
+EVENT_FIELDS = {
+    "title": Field(line, True, help="a headline in our own words"),
+    "date": Field(date, True, help="YYYY, YYYY-MM or YYYY-MM-DD"),
+    "end_date": Field(date),
+    "approximate": Field(flag),
+    "place": Field(record_id, attribute="place_id"),
+    "actors": Field(list_of(record_id), attribute="actor_ids"),
+    "topics": Field(list_of(record_id), attribute="topic_ids"),
+    "importance": Field(one_of(*IMPORTANCE)),
+    "summary": Field(text, True, help="Markdown, in our own words"),
+    "sources": Field(citations, True, attribute="citations", help="at least one source"),
+}
+ACTOR_FIELDS = {
+    "name": Field(line, True), "kind": Field(one_of(*ACTOR_KINDS), True), "role": Field(line),
+    "aliases": Field(list_of(line)), "summary": Field(text),
+    "sources": Field(citations, attribute="citations"),
+}
+TOPIC_FIELDS = {"name": Field(line, True), "summary": Field(text)}
+PLACE_FIELDS = {
+    "name": Field(line, True), "province": Field(line),
+    "latitude": Field(number(-90, 90)), "longitude": Field(number(-180, 180)),
+}
+SOURCE_FIELDS = {
+    "title": Field(line, True, help="the headline as published"), "publisher": Field(line, True),
+    "published": Field(date, True), "url": Field(web_address), "author": Field(line),
+    "language": Field(language), "archived_url": Field(web_address),
+}
+SITE_FIELDS = {
+    "title": Field(line, True), "description": Field(line, True), "base_url": Field(web_address, True),
+    "language": Field(language), "time_zone": Field(time_zone), "repository": Field(web_address),
+}
+PAGE_FIELDS = {"title": Field(line, True), "description": Field(line)}
+
+SCHEMAS = {
+    "event": (Event, EVENT_FIELDS), "actor": (Actor, ACTOR_FIELDS), "topic": (Topic, TOPIC_FIELDS),
+    "place": (Place, PLACE_FIELDS), "source": (Source, SOURCE_FIELDS),
+}
+
+
+# --- Validation --------------------------------------------------------------------------
+
+def validate(raw: RawContent, diagnostics: Diagnostics) -> Content:
+    """Every record that has the right shape, typed; every problem reported to diagnostics."""
+    content = Content()
+    if raw.site is not None:
+        values = _check_fields(raw.site, SITE_FIELDS, diagnostics)
+        if values is not None and _has_required(values, SITE_FIELDS):
+            values["base_url"] = values["base_url"].rstrip("/") + "/"
+            content.site = Site(**values)
+    for kind, (cls, fields) in SCHEMAS.items():
+        target = getattr(content, kind + "s")
+        for record in raw.records.get(kind, []):
+            if not _check_id(record, diagnostics):
+                continue
+            values = _check_fields(record, fields, diagnostics)
+            if values is None:
+                continue
+            content.locations[(kind, record.id)] = record
+            if kind == "event":
+                _check_event(record, values, diagnostics)
+            if _has_required(values, fields):
+                target[record.id] = cls(id=record.id, file=record.file, **values)
+    for record in raw.pages:
+        if not _check_id(record, diagnostics):
+            continue
+        if record.id in RESERVED_PAGE_IDS:
+            diagnostics.error(Location(record.file), f"the page name '{record.id}' is taken by the site's own pages",
+                              "rename the file, for example to about.md or methodology.md")
+            continue
+        values = _check_fields(record, PAGE_FIELDS, diagnostics)
+        if values is not None and _has_required(values, PAGE_FIELDS):
+            content.locations[("page", record.id)] = record
+            content.pages[record.id] = Page(id=record.id, file=record.file, body=record.body, **values)
+    return content
+
+
+def _check_id(record: RawRecord, diagnostics: Diagnostics) -> bool:
+    if ID_PATTERN.match(record.id):
+        return True
+    suggestion = re.sub(r"[^a-z0-9]+", "-", record.id.lower()).strip("-") or "my-record"
+    diagnostics.error(Location(record.file), f"the file name '{record.id}' cannot be an id",
+                      f"use lower-case letters, digits and hyphens only, for example '{suggestion}'")
+    return False
+
+
+def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diagnostics) -> dict | None:
+    """The record's values checked one by one; None when it is not a mapping at all."""
+    if not isinstance(record.data, dict):
+        diagnostics.error(record.at(), f"expected fields (key: value pairs), found {describe(record.data)}",
+                          f"a {record.kind} file holds fields such as: {', '.join(list(fields)[:4])}")
+        return None
+    values: dict[str, Any] = {}
+    for key in record.data:
+        if key not in fields:
+            diagnostics.error(record.key_at(key), f"unknown field '{key}' in {record.kind} '{record.id}'",
+                              did_you_mean(str(key), fields) or f"the fields are: {', '.join(fields)}")
+    for key, spec in fields.items():
+        if key not in record.data:
+            if spec.required:
+                help_text = f" ({spec.help})" if spec.help else ""
+                diagnostics.error(record.at(), f"the required field '{key}' is missing",
+                                  f"add '{key}:'{help_text}")
+            continue
+        try:
+            values[spec.attribute or key] = spec.check(record.data[key])
+        except FieldError as error:
+            where = record.key_at(key, *error.path) if error.on_key else record.at(key, *error.path)
+            diagnostics.error(where, f"{key}: {error}", error.hint)
+    return values
+
+
+def _has_required(values: dict, fields: dict[str, Field]) -> bool:
+    return all((spec.attribute or key) in values for key, spec in fields.items() if spec.required)
+
+
+def _check_event(record: RawRecord, values: dict, diagnostics: Diagnostics) -> None:
+    start, end = values.get("date"), values.get("end_date")
+    if start and end and end.last_day < start.first_day:
+        diagnostics.error(record.at("end_date"), f"end_date {end} is before date {start}",
+                          "swap them, or correct the end date")
+    if start and end and end.sort_key == start.sort_key:
+        diagnostics.error(record.at("end_date"), "end_date is the same as date", "remove end_date")
+    if "citations" in values and not values["citations"]:
+        diagnostics.error(record.at("sources"), "an event needs at least one source",
+                          "add '- source: <id>' naming a file in content/sources/")
+    prefix = _FILE_DATE_PREFIX.match(record.id)
+    if start and prefix and prefix.group(1) != start.iso:
+        diagnostics.error(record.at("date"),
+                          f"the file name starts with {prefix.group(1)} but date is {start}",
+                          f"rename the file to start with {start.iso}-, or correct the date")

@@ -1,0 +1,77 @@
+"""Plans the site: every output path with the template or data that produces it (pure, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import ACTOR_KINDS
+from .timeline import Timeline
+
+ACTOR_KIND_LABELS = {
+    "person": "People", "criminal-group": "Criminal groups", "government": "Governments",
+    "security-force": "Security forces", "institution": "Institutions", "media": "Media",
+    "country": "Countries", "international-body": "International bodies",
+}
+assert set(ACTOR_KIND_LABELS) == set(ACTOR_KINDS)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site. `url` is its address below the site root ("events/x/")."""
+
+    path: str  # below the output folder, always with forward slashes
+    url: str
+    template: str | None = None  # a Jinja2 template in templates/
+    data: str | None = None  # or a data format rendered from `context`: "json" or "csv"
+    context: dict[str, Any] = field(default_factory=dict)
+    in_sitemap: bool = True
+
+
+def page(url: str, template: str, in_sitemap: bool = True, **context: Any) -> Output:
+    """An HTML page served at a folder address: "events/x/" is written as events/x/index.html."""
+    return Output(path=f"{url}index.html" if url else "index.html", url=url, template=template,
+                  context=context, in_sitemap=in_sitemap)
+
+
+def plan_site(timeline: Timeline) -> list[Output]:
+    """Every file the site consists of, in a stable order."""
+    outputs = [page("", "timeline.html", timeline=timeline)]
+    for entry in timeline.entries:
+        before, after = timeline.neighbours(entry)
+        outputs.append(page(f"events/{entry.id}/", "event.html", entry=entry, before=before, after=after))
+
+    kinds = {kind: [a for a in timeline.actors.values() if a.kind == kind] for kind in ACTOR_KIND_LABELS}
+    outputs.append(page("actors/", "actors.html",
+                        groups=[(ACTOR_KIND_LABELS[k], actors) for k, actors in kinds.items() if actors],
+                        counts={i: len(timeline.by_actor.get(i, ())) for i in timeline.actors}))
+    outputs += [page(f"actors/{actor.id}/", "actor.html", actor=actor, kind_label=ACTOR_KIND_LABELS[actor.kind],
+                     entries=timeline.by_actor.get(actor.id, ()),
+                     sources=[timeline.sources[c.source_id] for c in actor.citations if c.source_id in timeline.sources])
+                for actor in timeline.actors.values()]
+
+    outputs.append(page("topics/", "topics.html", topics=list(timeline.topics.values()),
+                        counts={i: len(timeline.by_topic.get(i, ())) for i in timeline.topics}))
+    outputs += [page(f"topics/{topic.id}/", "topic.html", topic=topic, entries=timeline.by_topic.get(topic.id, ()))
+                for topic in timeline.topics.values()]
+
+    outputs.append(page("places/", "places.html", places=list(timeline.places.values()),
+                        counts={i: len(timeline.by_place.get(i, ())) for i in timeline.places}))
+    outputs += [page(f"places/{place.id}/", "place.html", place=place, entries=timeline.by_place.get(place.id, ()))
+                for place in timeline.places.values()]
+
+    outputs.append(page("sources/", "sources.html", sources=list(timeline.sources.values()),
+                        citing=timeline.by_source))
+    outputs += [page(f"{p.id}/", "page.html", page=p) for p in timeline.pages.values()]
+
+    outputs.append(Output("404.html", "404.html", "404.html", in_sitemap=False))
+    outputs.append(Output("feed.xml", "feed.xml", "feed.xml", context={"timeline": timeline}, in_sitemap=False))
+    outputs.append(Output("data/events.json", "data/events.json", data="json",
+                          context={"timeline": timeline}, in_sitemap=False))
+    outputs.append(Output("data/events.csv", "data/events.csv", data="csv",
+                          context={"timeline": timeline}, in_sitemap=False))
+    outputs.append(Output("robots.txt", "robots.txt", "robots.txt", in_sitemap=False))
+    sitemap_urls = [output.url for output in outputs if output.in_sitemap]
+    outputs.append(Output("sitemap.xml", "sitemap.xml", "sitemap.xml", context={"urls": sitemap_urls},
+                          in_sitemap=False))
+    return outputs

@@ -1,0 +1,172 @@
+"""Links the records into the timeline: references resolved, events in order, every index built once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .dates import PartialDate
+from .diagnostics import Diagnostics, did_you_mean
+from .model import Actor, Citation, Content, Event, Place, Site, Source, Topic, Page
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An event with everything it refers to resolved, and its neighbours in time."""
+
+    event: Event
+    position: int
+    place: Place | None
+    actors: tuple[Actor, ...]
+    topics: tuple[Topic, ...]
+    sources: tuple[tuple[Source, Citation], ...]
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int | None  # None holds the events known only to the year
+    entries: tuple[Entry, ...]
+
+    @property
+    def label(self) -> str:
+        return PartialDate(self.year, self.month).display() if self.month else f"{self.year}, month not known"
+
+    @property
+    def anchor(self) -> str:
+        return f"y{self.year}" + (f"-{self.month:02d}" if self.month else "-undated")
+
+
+@dataclass
+class Timeline:
+    site: Site
+    entries: tuple[Entry, ...]
+    actors: dict[str, Actor]
+    topics: dict[str, Topic]
+    places: dict[str, Place]
+    sources: dict[str, Source]
+    pages: dict[str, Page]
+    by_id: dict[str, Entry] = field(default_factory=dict)
+    by_actor: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    by_topic: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    by_place: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    by_source: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    by_year: dict[int, tuple[Month, ...]] = field(default_factory=dict)
+
+    def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
+        before = self.entries[entry.position - 1] if entry.position > 0 else None
+        after = self.entries[entry.position + 1] if entry.position + 1 < len(self.entries) else None
+        return before, after
+
+
+def event_order(event: Event) -> tuple:
+    """Chronological, precision-aware and stable: see PartialDate.sort_key; ties broken by id."""
+    return (event.date.sort_key, event.id)
+
+
+def assemble(content: Content, diagnostics: Diagnostics) -> Timeline | None:
+    """The linked timeline, reporting every reference that does not resolve."""
+    _check_references(content, diagnostics)
+    if not diagnostics.errors:  # a file that failed to load would make its references look unused
+        _warn_unreferenced(content, diagnostics)
+    if content.site is None:
+        return None
+
+    ordered = sorted(content.events.values(), key=event_order)
+    entries = tuple(
+        Entry(
+            event=event,
+            position=position,
+            place=content.places.get(event.place_id) if event.place_id else None,
+            actors=tuple(content.actors[i] for i in event.actor_ids if i in content.actors),
+            topics=tuple(content.topics[i] for i in event.topic_ids if i in content.topics),
+            sources=tuple((content.sources[c.source_id], c) for c in event.citations
+                          if c.source_id in content.sources),
+        )
+        for position, event in enumerate(ordered)
+    )
+    timeline = Timeline(content.site, entries, _by_name(content.actors), _by_name(content.topics),
+                        _by_name(content.places), _sources_in_order(content.sources), dict(sorted(content.pages.items())))
+
+    by_actor, by_topic, by_place, by_source = (defaultdict(list) for _ in range(4))
+    months: dict[tuple[int, int | None], list[Entry]] = defaultdict(list)
+    for entry in entries:  # entries are in order, so every index is too
+        timeline.by_id[entry.id] = entry
+        for actor in entry.actors:
+            by_actor[actor.id].append(entry)
+        for topic in entry.topics:
+            by_topic[topic.id].append(entry)
+        if entry.place:
+            by_place[entry.place.id].append(entry)
+        for source, _ in entry.sources:
+            by_source[source.id].append(entry)
+        months[(entry.event.date.year, entry.event.date.month)].append(entry)
+    timeline.by_actor = {key: tuple(value) for key, value in by_actor.items()}
+    timeline.by_topic = {key: tuple(value) for key, value in by_topic.items()}
+    timeline.by_place = {key: tuple(value) for key, value in by_place.items()}
+    timeline.by_source = {key: tuple(value) for key, value in by_source.items()}
+    years: dict[int, list[Month]] = defaultdict(list)
+    for (year, month), group in months.items():  # insertion order is already chronological
+        years[year].append(Month(year, month, tuple(group)))
+    timeline.by_year = {year: tuple(group) for year, group in years.items()}
+    return timeline
+
+
+def _by_name(records: dict) -> dict:
+    return dict(sorted(records.items(), key=lambda item: (item[1].name.casefold(), item[0])))
+
+
+def _sources_in_order(sources: dict[str, Source]) -> dict[str, Source]:
+    return dict(sorted(sources.items(), key=lambda item: (item[1].published.sort_key, item[0])))
+
+
+def _check_references(content: Content, diagnostics: Diagnostics) -> None:
+    known = {"actor": content_ids(content, "actor"), "topic": content_ids(content, "topic"),
+             "place": content_ids(content, "place"), "source": content_ids(content, "source")}
+
+    def check(record, kind: str, wanted: str, *path) -> None:
+        if wanted not in known[kind]:
+            diagnostics.error(record.at(*path), f"unknown {kind} '{wanted}'",
+                              did_you_mean(wanted, known[kind])
+                              or f"create content/{kind}s/{wanted}.yaml, or use an existing {kind} id")
+
+    for event in content.events.values():
+        record = content.locations[("event", event.id)]
+        if event.place_id:
+            check(record, "place", event.place_id, "place")
+        for index, actor_id in enumerate(event.actor_ids):
+            check(record, "actor", actor_id, "actors", index)
+        for index, topic_id in enumerate(event.topic_ids):
+            check(record, "topic", topic_id, "topics", index)
+        for index, cited in enumerate(event.citations):
+            check(record, "source", cited.source_id, "sources", index)
+    for actor in content.actors.values():
+        record = content.locations[("actor", actor.id)]
+        for index, cited in enumerate(actor.citations):
+            check(record, "source", cited.source_id, "sources", index)
+
+
+def content_ids(content: Content, kind: str) -> set[str]:
+    """Ids of every file of a kind that parsed, even one with invalid fields, so one mistake
+    does not also turn every reference to that record into an error."""
+    return {record_id for record_kind, record_id in content.locations if record_kind == kind}
+
+
+def _warn_unreferenced(content: Content, diagnostics: Diagnostics) -> None:
+    used: dict[str, set[str]] = {"actor": set(), "topic": set(), "place": set(), "source": set()}
+    for event in content.events.values():
+        used["actor"].update(event.actor_ids)
+        used["topic"].update(event.topic_ids)
+        used["place"].add(event.place_id)
+        used["source"].update(c.source_id for c in event.citations)
+    for actor in content.actors.values():
+        used["source"].update(c.source_id for c in actor.citations)
+    for kind, ids in used.items():
+        for record_id in sorted(content_ids(content, kind) - ids):
+            diagnostics.warning(content.locations[(kind, record_id)].at(),
+                                f"nothing refers to the {kind} '{record_id}'",
+                                f"link it from an event's '{kind}{'' if kind == 'place' else 's'}:', or delete the file")

@@ -1,0 +1,98 @@
+import hashlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+from generator.cli import main
+from conftest import PROJECT, write_files
+
+TAKEOVER = "events/2024-01-09-tc-television-takeover.yaml"
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run(*args, cwd=PROJECT):
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def break_takeover(content, old, new):
+    path = content / TAKEOVER
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+BROKEN_INPUTS = {
+    "yaml syntax error": ("title: Gunmen storm", 'title: "Gunmen storm', r":1:8: error: a quoted text is not closed"),
+    "unknown actor id": ("actors: [tc-television]", "actors: [tc-televisoin]",
+                         r":4:10: error: unknown actor 'tc-televisoin'\n    hint: did you mean 'tc-television'\?"),
+    "impossible date": ("date: 2024-01-09", "date: 2024-02-30", r":2:7: error: date: '2024-02-30' is not a real calendar date"),
+    "unknown field": ("importance: major", "importance: major\ncolour: red", r":7:1: error: unknown field 'colour'"),
+    "event without sources": ("sources:\n  - source: ap-2024-01-10-tv-station\n    note: the takeover and the arrests\n",
+                              "sources: []\n", r":11:10: error: an event needs at least one source"),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN_INPUTS))
+def test_broken_content_exits_1_with_positions_and_keeps_the_previous_site(content, tmp_path, name, capsys):
+    out = tmp_path / "_site"
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    before = snapshot(out)
+    old, new, expected = BROKEN_INPUTS[name]
+    break_takeover(content, old, new)
+    capsys.readouterr()
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 1
+    errors = capsys.readouterr().err
+    assert re.search(re.escape(f"{content / TAKEOVER}") + expected, errors) or \
+        re.search(r"content/" + re.escape(TAKEOVER) + expected, errors), errors
+    assert "Traceback" not in errors and "nothing was written" in errors
+    assert snapshot(out) == before
+
+
+def test_check_reports_and_writes_nothing(content, tmp_path, capsys):
+    assert main(["check", "--content", str(content)]) == 0
+    assert "3 events, 0 errors, 0 warnings" in capsys.readouterr().out
+    break_takeover(content, "date: 2024-01-09", "date: 2024-01-32")
+    assert main(["check", "--content", str(content)]) == 1
+    assert "1 error, 0 warnings" in capsys.readouterr().err
+
+
+def test_strict_turns_warnings_into_failures(content, capsys):
+    write_files(content, {"topics/unused.yaml": "name: Unused\n"})
+    assert main(["check", "--content", str(content)]) == 0
+    assert main(["check", "--strict", "--content", str(content)]) == 1
+    assert "warning: nothing refers to the topic 'unused'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["build", "--help"], ["check", "--help"], ["--help"]])
+def test_every_command_has_help(args, capsys):
+    assert main(args) == 0
+    assert "usage: timeline" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [[], ["publish"], ["build", "--base-url", "ftp://x"], ["build", "--nope"]])
+def test_misuse_exits_2(args, capsys):
+    assert main(args) == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_output_over_the_content_is_refused(content, capsys):
+    assert main(["build", "--content", str(content), "--out", str(content.parent)]) == 2
+    assert "would replace" in capsys.readouterr().err
+    assert (content / "site.yaml").exists()
+
+
+def test_python_dash_m_and_the_timeline_script_are_the_same_program(content, tmp_path):
+    result = run("build", "--content", content, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "timeline build: wrote" in result.stdout
+    script = PROJECT / ".venv" / "bin" / "timeline"
+    executable = script if script.exists() else "timeline"
+    result = subprocess.run([str(executable), "check", "--content", str(content)], capture_output=True, text=True)
+    assert result.returncode == 0 and "3 events" in result.stdout

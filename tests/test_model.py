@@ -1,0 +1,106 @@
+"""Every validation rule, with the exact message an editor sees."""
+
+import pytest
+
+from generator.build import check
+from conftest import write_files
+
+TAKEOVER = "events/2024-01-09-tc-television-takeover.yaml"
+
+
+def problems_after(content, files):
+    write_files(content, files)
+    graph, diagnostics = check(content)
+    return graph, [p.format().replace(str(content.parent) + "/", "") for p in diagnostics.sorted()]
+
+
+def only_error(content, files):
+    graph, problems = problems_after(content, files)
+    assert graph is None
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def event(**fields):
+    base = {"title": "Something happened", "date": "2024-01-09", "summary": "What happened.",
+            "sources": "[cnn-2024-01-25-terror]"}
+    base.update(fields)
+    return "".join(f"{key}: {value}\n" for key, value in base.items() if value is not None)
+
+
+def test_the_small_content_is_valid(content):
+    graph, problems = problems_after(content, {})
+    assert problems == []
+    assert graph is not None and len(graph.entries) == 3
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"title": None}, "1:1: error: the required field 'title' is missing\n    hint: add 'title:' (a headline in our own words)"),
+    ({"sources": None}, "1:1: error: the required field 'sources' is missing\n    hint: add 'sources:' (at least one source)"),
+    ({"sources": "[]"}, "4:10: error: an event needs at least one source\n    hint: add '- source: <id>' naming a file in content/sources/"),
+    ({"date": "2024-02-30"}, "2:7: error: date: '2024-02-30' is not a real calendar date\n    hint: February 2024 has no day 30"),
+    ({"end_date": "2024-01-01"}, "5:11: error: end_date 2024-01-01 is before date 2024-01-09\n    hint: swap them, or correct the end date"),
+    ({"importance": "big"}, "5:13: error: importance: 'big' is not allowed here; use one of: major, notable, minor"),
+    ({"approximate": "yes please"}, "5:14: error: approximate: expected true or false, found text"),
+    ({"titel": "Typo"}, "5:1: error: unknown field 'titel' in event '2024-01-09-x'\n    hint: did you mean 'title'?"),
+    ({"title": "12"}, "1:8: error: title: expected text, found a number (12)\n    hint: put the text in quotes"),
+    ({"actors": "daniel-noboa"}, "5:9: error: actors: expected a list, found text\n    hint: write a list: [daniel-noboa]"),
+    ({"actors": "[Daniel Noboa]"}, "5:10: error: actors: 'Daniel Noboa' is not a record id\n    hint: ids are file names without .yaml: lower-case letters, digits and hyphens"),
+    ({"actors": "[daniel-noboa, daniel-noboa]"}, "5:24: error: actors: 'daniel-noboa' is listed twice\n    hint: remove the repeated item"),
+    ({"date": "2024-01-10"}, "2:7: error: the file name starts with 2024-01-09 but date is 2024-01-10\n    hint: rename the file to start with 2024-01-10-, or correct the date"),
+    ({"sources": "[{source: cnn-2024-01-25-terror, nott: x}]"}, "4:43: error: sources: unknown field 'nott' in a source entry\n    hint: did you mean 'note'?"),
+    ({"sources": "[cnn-2024-01-25-terror, {source: cnn-2024-01-25-terror}]"}, "4:34: error: sources: the source 'cnn-2024-01-25-terror' is cited twice\n    hint: cite each source once; put what it supports in one 'note'"),
+])
+def test_event_rules(content, fields, expected):
+    message = only_error(content, {"events/2024-01-09-x.yaml": event(**fields)})
+    assert message == "content/events/2024-01-09-x.yaml:" + expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("sources/bad-url.yaml", "title: T\npublisher: P\npublished: 2024-01\nurl: javascript:alert(1)\n",
+     "content/sources/bad-url.yaml:4:6: error: url: 'javascript:alert(1)' is not a web address\n"
+     "    hint: addresses start with https:// or http://; leave the field out if it is not known"),
+    ("sources/no-date.yaml", "title: T\npublisher: P\n",
+     "content/sources/no-date.yaml:1:1: error: the required field 'published' is missing\n    hint: add 'published:'"),
+    ("places/north-pole.yaml", "name: Pole\nlatitude: 91\n",
+     "content/places/north-pole.yaml:2:11: error: latitude: 91 is outside -90 to 90"),
+    ("actors/someone.yaml", "name: Someone\nkind: gang\n",
+     "content/actors/someone.yaml:2:7: error: kind: 'gang' is not allowed here; use one of: person, criminal-group, "
+     "government, security-force, institution, media, country, international-body"),
+    ("actors/Daniel_Noboa.yaml", "name: Daniel Noboa\nkind: person\n",
+     "content/actors/Daniel_Noboa.yaml:1:1: error: the file name 'Daniel_Noboa' cannot be an id\n"
+     "    hint: use lower-case letters, digits and hyphens only, for example 'daniel-noboa'"),
+    ("topics/list.yaml", "- a\n- b\n",
+     "content/topics/list.yaml:1:1: error: expected fields (key: value pairs), found a list\n"
+     "    hint: a topic file holds fields such as: name, summary"),
+    ("pages/events.md", "---\ntitle: Events\n---\nText\n",
+     "content/pages/events.md:1:1: error: the page name 'events' is taken by the site's own pages\n"
+     "    hint: rename the file, for example to about.md or methodology.md"),
+])
+def test_registry_rules(content, name, text, expected):
+    _, problems = problems_after(content, {name: text})
+    assert expected in problems
+
+
+def test_site_settings_are_checked(content):
+    graph, problems = problems_after(content, {
+        "site.yaml": "title: T\ndescription: D\nbase_url: example.org\ntime_zone: Mars/Olympus\n"})
+    assert graph is None
+    assert problems == [
+        "content/site.yaml:3:11: error: base_url: 'example.org' is not a web address\n"
+        "    hint: addresses start with https:// or http://; leave the field out if it is not known",
+        "content/site.yaml:4:12: error: time_zone: 'Mars/Olympus' is not a known time zone\n"
+        "    hint: use a name such as America/Guayaquil or UTC",
+    ]
+
+
+def test_every_error_in_every_file_is_reported_at_once(content):
+    _, problems = problems_after(content, {
+        "events/2024-01-09-a.yaml": event(date="2024-02-31"),
+        "events/2024-01-09-b.yaml": event(colour="red"),
+        "actors/x.yaml": "name: X\n",
+    })
+    errors = [p for p in problems if ": error: " in p]
+    assert len(errors) == 3
+    assert [p.split(":")[0] for p in errors] == ["content/actors/x.yaml", "content/events/2024-01-09-a.yaml",
+                                                  "content/events/2024-01-09-b.yaml"]

@@ -1,0 +1,77 @@
+import csv
+import io
+import json
+
+from generator.build import build, check
+from generator.markup import to_html
+from generator.render import spreadsheet_safe
+from conftest import write_files
+
+
+def test_markdown_is_sanitised():
+    html = to_html("Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1)) "
+                   "[b](JaVaScRiPt:alert(1)) [c](data:text/html,x) [d](//evil.example) [e](https://ok.example/) "
+                   "[f](mailto:desk@example.org) **bold**")
+    assert "<script" not in html and "<img" not in html and "javascript" not in html.lower()
+    assert "data:" not in html and "//evil.example" not in html
+    assert "&lt;script&gt;" in html  # shown as text, not dropped silently
+    assert '<a href="https://ok.example/" rel="noopener noreferrer">e</a>' in html
+    assert 'href="mailto:desk@example.org"' in html and "<strong>bold</strong>" in html
+
+
+def test_spreadsheet_formulas_are_neutralised():
+    assert spreadsheet_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert spreadsheet_safe("+1") == "'+1" and spreadsheet_safe("@SUM") == "'@SUM" and spreadsheet_safe("-2") == "'-2"
+    assert spreadsheet_safe("Guayaquil") == "Guayaquil" and spreadsheet_safe(None) == ""
+
+
+def test_titles_and_names_are_escaped_everywhere(content, tmp_path):
+    write_files(content, {"actors/tc-television.yaml": "name: \"<script>alert('x')</script>\"\nkind: media\n"})
+    out = tmp_path / "site"
+    build(content, out)
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".xml"):
+            assert "<script>alert" not in path.read_text(), path
+
+
+def test_data_files_describe_every_event(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    data = json.loads((out / "data/events.json").read_text())
+    first = data["events"][0]
+    assert first["id"] == "2024-01-09-tc-television-takeover" and first["date_precision"] == "day"
+    assert first["place"]["name"] == "Guayaquil" and first["actors"][0]["name"] == "TC Televisión"
+    assert data["events"][2]["date"] == "2024-01" and data["events"][2]["date_precision"] == "month"
+    rows = list(csv.DictReader(io.StringIO((out / "data/events.csv").read_text())))
+    assert [r["event_date"] for r in rows] == ["2024-01-09", "2024-01-17", "2024-01"]
+    assert rows[0]["latitude"] == "-2.19" and rows[0]["sources"].startswith("AP: Armed men break into")
+
+
+def test_links_follow_the_base_url_path(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out, base_url="https://example.org/ecuador-timeline/")
+    home = (out / "index.html").read_text()
+    assert 'href="/ecuador-timeline/events/2024-01-09-tc-television-takeover/"' in home
+    assert 'href="/ecuador-timeline/static/style.css?v=' in home
+    assert '<link rel="canonical" href="https://example.org/ecuador-timeline/">' in home
+    assert "<loc>https://example.org/ecuador-timeline/actors/</loc>" in (out / "sitemap.xml").read_text()
+
+
+def test_dates_show_their_precision_and_approximation(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    month = (out / "events/2024-01-internal-armed-conflict/index.html").read_text()
+    assert '<time datetime="2024-01">January 2024</time>' in month
+    assert "1 January 2024" not in month
+    approx = (out / "events/2024-01-17-prosecutor-killed/index.html").read_text()
+    assert '<time datetime="2024-01-17">17 January 2024</time> <span class="approx">(approximate date)</span>' in approx
+
+
+def test_event_page_lists_sources_with_and_without_addresses(content, tmp_path):
+    out = tmp_path / "site"
+    build(content, out)
+    page = (out / "events/2024-01-09-tc-television-takeover/index.html").read_text()
+    assert '<a href="https://example.org/ap/tv-station" rel="noopener noreferrer"><cite>Armed men break into Ecuador TV station</cite></a>' in page
+    assert "Supports: the takeover and the arrests" in page
+    other = (out / "events/2024-01-17-prosecutor-killed/index.html").read_text()
+    assert "<cite>Terror grips the streets of Ecuador</cite>" in other and "(address not known)" in other

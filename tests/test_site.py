@@ -1,0 +1,86 @@
+"""The whole site built from the project's own content, as CI publishes it."""
+
+import hashlib
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+import feedparser
+
+from generator.build import build
+from conftest import REAL_CONTENT
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) and not (tag == "link" and attrs.get("rel") in ("canonical", "alternate") and name == "href"
+                                        and attrs[name].startswith("http")):
+                self.links.append(attrs[name])
+
+
+def parse(path):
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_type_is_built(real_site):
+    for page in ("index.html", "actors/index.html", "topics/index.html", "places/index.html", "sources/index.html",
+                 "about/index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/events.json",
+                 "data/events.csv", "static/style.css"):
+        assert (real_site / page).is_file(), page
+    for folder in ("events", "actors", "topics", "places"):
+        records = {p.stem for p in (REAL_CONTENT / folder).glob("*.yaml")}
+        assert records, folder
+        assert {p.parent.name for p in (real_site / folder).glob("*/index.html")} == records
+
+
+def test_every_internal_link_resolves(real_site):
+    pages = {p: parse(p) for p in real_site.rglob("*.html")}
+    broken = []
+    for page, parsed in pages.items():
+        base = "http://site/" + page.relative_to(real_site).as_posix()
+        for link in parsed.links:
+            target = urlsplit(urljoin(base, link))
+            if target.scheme in ("mailto",) or target.netloc != "site":
+                continue
+            path = real_site / unquote(target.path).lstrip("/")
+            if target.path.endswith("/"):
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append((page.relative_to(real_site).as_posix(), link))
+            elif target.fragment and path.suffix == ".html" and target.fragment not in pages[path].ids:
+                broken.append((page.relative_to(real_site).as_posix(), link))
+    assert broken == []
+
+
+def test_every_page_has_one_h1_a_language_and_a_skip_link_first(real_site):
+    for page in real_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert html.count("<h1") == 1, page
+        assert '<html lang="en">' in html, page
+        body = html.split("<body>", 1)[1]
+        assert body.lstrip().startswith('<a class="skip-link" href="#main">'), page
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    def digest(folder):
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+    build(REAL_CONTENT, tmp_path / "one")
+    build(REAL_CONTENT, tmp_path / "two")
+    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+
+
+def test_the_feed_is_valid_atom(real_site):
+    feed = feedparser.parse((real_site / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert len(feed.entries) == min(50, len(list((REAL_CONTENT / "events").glob("*.yaml"))))

@@ -1,0 +1,69 @@
+from generator.build import check
+from generator.dates import PartialDate
+from generator.model import Citation, Event
+from generator.timeline import event_order
+from conftest import write_files
+
+
+def problems(content):
+    graph, diagnostics = check(content)
+    return graph, [p.format().replace(str(content.parent) + "/", "") for p in diagnostics.sorted()]
+
+
+def test_unknown_references_get_did_you_mean(content):
+    text = (content / "events/2024-01-09-tc-television-takeover.yaml").read_text()
+    text = text.replace("actors: [tc-television]", "actors: [tc-televisoin, noboa]").replace("place: guayaquil", "place: quito")
+    write_files(content, {"events/2024-01-09-tc-television-takeover.yaml": text})
+    graph, found = problems(content)
+    assert graph is None
+    assert [p for p in found if ": error: " in p] == [
+        "content/events/2024-01-09-tc-television-takeover.yaml:3:8: error: unknown place 'quito'\n"
+        "    hint: create content/places/quito.yaml, or use an existing place id",
+        "content/events/2024-01-09-tc-television-takeover.yaml:4:10: error: unknown actor 'tc-televisoin'\n"
+        "    hint: did you mean 'tc-television'?",
+        "content/events/2024-01-09-tc-television-takeover.yaml:4:25: error: unknown actor 'noboa'\n"
+        "    hint: did you mean 'daniel-noboa'?",
+    ]
+
+
+def test_unknown_source_of_an_actor(content):
+    write_files(content, {"actors/daniel-noboa.yaml": "name: Daniel Noboa\nkind: person\nsources: [cnn-2024-01-25-teror]\n"})
+    _, found = problems(content)
+    assert found[0] == ("content/actors/daniel-noboa.yaml:3:11: error: unknown source 'cnn-2024-01-25-teror'\n"
+                        "    hint: did you mean 'cnn-2024-01-25-terror'?")
+
+
+def test_records_nothing_refers_to_are_warnings_not_errors(content):
+    write_files(content, {"topics/unused.yaml": "name: Unused\n"})
+    graph, found = problems(content)
+    assert graph is not None
+    assert found == ["content/topics/unused.yaml:1:1: warning: nothing refers to the topic 'unused'\n"
+                     "    hint: link it from an event's 'topics:', or delete the file"]
+    strict_graph, _ = check(content, strict=True)
+    assert strict_graph is None
+
+
+def make(event_id, date):
+    return Event(id=event_id, file="", title=event_id, date=PartialDate.parse(date), summary="s",
+                 citations=(Citation("s"),))
+
+
+def test_order_mixes_precisions_by_the_documented_rule():
+    events = [make("b-month", "2024-01"), make("a-month", "2024-01"), make("late-day", "2024-01-31"),
+              make("year", "2024"), make("early-day", "2024-01-02"), make("feb", "2024-02-01"),
+              make("same-day-b", "2024-01-09"), make("same-day-a", "2024-01-09")]
+    ordered = [e.id for e in sorted(events, key=event_order)]
+    assert ordered == ["early-day", "same-day-a", "same-day-b", "late-day", "a-month", "b-month", "feb", "year"]
+
+
+def test_indexes_and_neighbours(content):
+    graph, _ = problems(content)
+    ids = [e.id for e in graph.entries]
+    assert ids == ["2024-01-09-tc-television-takeover", "2024-01-17-prosecutor-killed", "2024-01-internal-armed-conflict"]
+    assert [e.id for e in graph.by_actor["daniel-noboa"]] == ids[1:]
+    assert [e.id for e in graph.by_place["guayaquil"]] == ids[:2]
+    assert [e.id for e in graph.by_source["cnn-2024-01-25-terror"]] == ids[1:]
+    assert [(m.year, m.month, len(m.entries)) for m in graph.by_year[2024]] == [(2024, 1, 3)]
+    first, middle, last = graph.entries
+    assert graph.neighbours(first) == (None, middle)
+    assert graph.neighbours(last) == (middle, None)
