@@ -44,10 +44,18 @@ def to_html(text: str) -> str:
                      attribute_filter=_keep_safe_links, link_rel="noopener noreferrer")
 
 
-def excerpt(text: str) -> str:
-    """The first paragraph of a Markdown text, for lists of events."""
-    first = re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0]
-    return to_html(first)
+def excerpt(text: str, words: int = 45) -> str:
+    """A short plain-text teaser for lists of events: the first paragraph, cut at a sentence
+    end once it passes `words` words (the whole summary is on the event's page)."""
+    first = plain_text(re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0])
+    tokens = first.split()
+    if len(tokens) <= words:
+        return first
+    sentence_ends = [i + 1 for i, token in enumerate(tokens[:words])
+                     if i + 1 >= words // 2 and token.endswith((".", "!", "?", '."', '?"'))]
+    if sentence_ends:
+        return " ".join(tokens[:sentence_ends[-1]])
+    return " ".join(tokens[:words]).rstrip(",;:") + "…"
 
 
 def plain_text(text: str) -> str:

@@ -37,6 +37,11 @@ class Month:
         return PartialDate(self.year, self.month).display() if self.month else f"{self.year}, month not known"
 
     @property
+    def short_label(self) -> str:
+        """The month's name alone, for navigation that already shows the year."""
+        return PartialDate(self.year, self.month).display().split(" ")[0] if self.month else "month not known"
+
+    @property
     def anchor(self) -> str:
         return f"y{self.year}" + (f"-{self.month:02d}" if self.month else "-undated")
 

@@ -75,3 +75,13 @@ def test_event_page_lists_sources_with_and_without_addresses(content, tmp_path):
     assert "Supports: the takeover and the arrests" in page
     other = (out / "events/2024-01-17-prosecutor-killed/index.html").read_text()
     assert "<cite>Terror grips the streets of Ecuador</cite>" in other and "(address not known)" in other
+
+
+def test_timeline_teasers_are_short_plain_text_cut_at_a_sentence():
+    from generator.markup import excerpt
+    long = "First sentence has **bold** words and a [link](https://x.example/). " + "More words here. " * 20
+    teaser = excerpt(long)
+    assert "<" not in teaser and "**" not in teaser and "First sentence has bold words" in teaser
+    assert teaser.endswith(".") and len(teaser.split()) <= 45
+    assert excerpt("One paragraph.\n\nSecond paragraph.") == "One paragraph."
+    assert excerpt(" ".join(["word"] * 60)).endswith("word…")
