@@ -106,6 +106,7 @@ class Page:
     title: str
     body: str
     description: str | None = None
+    menu: str | None = None  # the page's label in the site navigation; None keeps it out of the menu
 
 
 @dataclass
@@ -304,7 +305,7 @@ SITE_FIELDS = {
     "title": Field(line, True), "description": Field(line, True), "base_url": Field(web_address, True),
     "language": Field(language), "time_zone": Field(time_zone), "repository": Field(web_address),
 }
-PAGE_FIELDS = {"title": Field(line, True), "description": Field(line)}
+PAGE_FIELDS = {"title": Field(line, True), "description": Field(line), "menu": Field(line)}
 
 SCHEMAS = {
     "event": (Event, EVENT_FIELDS), "actor": (Actor, ACTOR_FIELDS), "topic": (Topic, TOPIC_FIELDS),

@@ -28,6 +28,7 @@ SMALL_CONTENT = {
     "pages/about.md": """
         ---
         title: About
+        menu: About
         ---
         How this timeline is made. See [the timeline](https://example.org/).
         """,

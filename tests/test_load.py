@@ -31,7 +31,7 @@ def test_remembers_line_and_column_of_every_key_and_value(content):
 def test_page_front_matter_positions_count_the_opening_line(content):
     raw, _ = load(content)
     [page] = raw.pages
-    assert page.data == {"title": "About"}
+    assert page.data == {"title": "About", "menu": "About"}
     assert page.at("title").line == 2
     assert page.body.startswith("How this timeline is made.")
 

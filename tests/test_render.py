@@ -53,6 +53,7 @@ def test_links_follow_the_base_url_path(content, tmp_path):
     home = (out / "index.html").read_text()
     assert 'href="/ecuador-timeline/events/2024-01-09-tc-television-takeover/"' in home
     assert 'href="/ecuador-timeline/static/style.css?v=' in home
+    assert '<li><a href="/ecuador-timeline/about/">About</a></li>' in home  # the page's menu label
     assert '<link rel="canonical" href="https://example.org/ecuador-timeline/">' in home
     assert "<loc>https://example.org/ecuador-timeline/actors/</loc>" in (out / "sitemap.xml").read_text()
 
