@@ -2,7 +2,7 @@ import csv
 import io
 import json
 
-from generator.build import build, check
+from generator.build import build
 from generator.markup import to_html
 from generator.render import spreadsheet_safe
 from conftest import write_files
