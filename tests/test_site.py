@@ -1,6 +1,7 @@
 """The whole site built from the project's own content, as CI publishes it."""
 
 import hashlib
+import re
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -84,3 +85,11 @@ def test_the_feed_is_valid_atom(real_site):
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert len(feed.entries) == min(50, len(list((REAL_CONTENT / "events").glob("*.yaml"))))
+
+
+def test_pages_allow_only_the_sites_own_scripts_and_styles(real_site):
+    for page in real_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "script-src 'self'; style-src 'self'" in html, page
+        assert "<script" not in html and "<style" not in html and " style=" not in html, page
+        assert not re.search(r"\son[a-z]+=", html), page
