@@ -31,7 +31,7 @@ _SCALAR_TAGS = {
 }
 _constructor = yaml.constructor.SafeConstructor()
 
-Path_ = tuple  # a path into a record: ("sources", 0, "source")
+FieldPath = tuple  # a path into a record: ("sources", 0, "source")
 
 
 @dataclass
@@ -42,8 +42,8 @@ class RawRecord:
     id: str
     file: str  # the path shown to editors
     data: Any
-    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    value_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     body: str = ""  # the Markdown after a page's front matter
     body_line: int = 1
 
