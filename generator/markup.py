@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -39,8 +40,8 @@ def _keep_safe_links(element: str, attribute: str, value: str) -> str | None:
 def to_html(text: str) -> str:
     """Markdown to sanitised HTML; cached, because one summary appears on several pages."""
     _converter.reset()
-    html = _converter.convert(text)
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+    rendered = _converter.convert(text)
+    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      attribute_filter=_keep_safe_links, link_rel="noopener noreferrer")
 
 
@@ -60,5 +61,4 @@ def excerpt(text: str, words: int = 45) -> str:
 
 def plain_text(text: str) -> str:
     """The words of a Markdown text without markup, for descriptions and feeds."""
-    return nh3.clean(to_html(text), tags=set()).replace("&amp;", "&").replace("&lt;", "<") \
-        .replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'").strip()
+    return html.unescape(nh3.clean(to_html(text), tags=set())).strip()

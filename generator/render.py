@@ -63,10 +63,10 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets:
     env.globals.update(site=timeline.site, url=url, abs_url=lambda path="": site_url + path.lstrip("/"),
                        asset=asset, timeline=timeline)
     env.filters.update(
-        markdown=lambda text: markup.to_html(text),
-        excerpt=lambda text: markup.excerpt(text),
-        plain=lambda text: markup.plain_text(text),
-        date_words=lambda date: date.display(),
+        markdown=markup.to_html,
+        excerpt=markup.excerpt,
+        plain=markup.plain_text,
+        date_words=PartialDate.display,
         atom_time=lambda date: _atom_time(date, zone),
     )
     return env

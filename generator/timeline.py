@@ -75,9 +75,10 @@ def event_order(event: Event) -> tuple:
 
 def assemble(content: Content, diagnostics: Diagnostics) -> Timeline | None:
     """The linked timeline, reporting every reference that does not resolve."""
-    _check_references(content, diagnostics)
+    known = known_ids(content)
+    _check_references(content, known, diagnostics)
     if not diagnostics.errors:  # a file that failed to load would make its references look unused
-        _warn_unreferenced(content, diagnostics)
+        _warn_unreferenced(content, known, diagnostics)
     if content.site is None:
         return None
 
@@ -129,10 +130,7 @@ def _sources_in_order(sources: dict[str, Source]) -> dict[str, Source]:
     return dict(sorted(sources.items(), key=lambda item: (item[1].published.sort_key, item[0])))
 
 
-def _check_references(content: Content, diagnostics: Diagnostics) -> None:
-    known = {"actor": content_ids(content, "actor"), "topic": content_ids(content, "topic"),
-             "place": content_ids(content, "place"), "source": content_ids(content, "source")}
-
+def _check_references(content: Content, known: dict[str, set[str]], diagnostics: Diagnostics) -> None:
     def check(record, kind: str, wanted: str, *path) -> None:
         if wanted not in known[kind]:
             diagnostics.error(record.at(*path), f"unknown {kind} '{wanted}'",
@@ -155,13 +153,17 @@ def _check_references(content: Content, diagnostics: Diagnostics) -> None:
             check(record, "source", cited.source_id, "sources", index)
 
 
-def content_ids(content: Content, kind: str) -> set[str]:
-    """Ids of every file of a kind that parsed, even one with invalid fields, so one mistake
-    does not also turn every reference to that record into an error."""
-    return {record_id for record_kind, record_id in content.locations if record_kind == kind}
+def known_ids(content: Content) -> dict[str, set[str]]:
+    """Ids of every registry file that parsed, by kind, even one with invalid fields, so one
+    mistake does not also turn every reference to that record into an error."""
+    known: dict[str, set[str]] = {"actor": set(), "topic": set(), "place": set(), "source": set()}
+    for kind, record_id in content.locations:
+        if kind in known:
+            known[kind].add(record_id)
+    return known
 
 
-def _warn_unreferenced(content: Content, diagnostics: Diagnostics) -> None:
+def _warn_unreferenced(content: Content, known: dict[str, set[str]], diagnostics: Diagnostics) -> None:
     used: dict[str, set[str]] = {"actor": set(), "topic": set(), "place": set(), "source": set()}
     for event in content.events.values():
         used["actor"].update(event.actor_ids)
@@ -171,7 +173,7 @@ def _warn_unreferenced(content: Content, diagnostics: Diagnostics) -> None:
     for actor in content.actors.values():
         used["source"].update(c.source_id for c in actor.citations)
     for kind, ids in used.items():
-        for record_id in sorted(content_ids(content, kind) - ids):
+        for record_id in sorted(known[kind] - ids):
             diagnostics.warning(content.locations[(kind, record_id)].at(),
                                 f"nothing refers to the {kind} '{record_id}'",
                                 f"link it from an event's '{kind}{'' if kind == 'place' else 's'}:', or delete the file")
