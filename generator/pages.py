@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import overview
 from .model import ACTOR_KINDS
 from .timeline import Timeline
 
@@ -36,7 +37,7 @@ def page(url: str, template: str, in_sitemap: bool = True, **context: Any) -> Ou
 
 def plan_site(timeline: Timeline) -> list[Output]:
     """Every file the site consists of, in a stable order."""
-    outputs = [page("", "timeline.html", timeline=timeline)]
+    outputs = [page("", "timeline.html", timeline=timeline, overview=overview.lay_out(timeline))]
     for entry in timeline.entries:
         before, after = timeline.neighbours(entry)
         outputs.append(page(f"events/{entry.id}/", "event.html", entry=entry, before=before, after=after))

@@ -93,3 +93,12 @@ def test_pages_allow_only_the_sites_own_scripts_and_styles(real_site):
         assert "script-src 'self'; style-src 'self'" in html, page
         assert "<script" not in html and "<style" not in html and " style=" not in html, page
         assert not re.search(r"\son[a-z]+=", html), page
+
+
+def test_the_home_page_charts_every_month_with_a_link_to_it(real_site):
+    html = (real_site / "index.html").read_text(encoding="utf-8")
+    chart = html.split('<svg class="overview-chart"', 1)[1].split("</svg>", 1)[0]
+    month_headings = set(re.findall(r'<h3 id="(y\d{4}-\d\d)">', html))
+    assert month_headings and set(re.findall(r'<a href="#(y\d{4}-\d\d)"', chart)) == month_headings
+    assert re.search(r'<a href="#y2024-01" aria-label="January 2024: \d+ events">', chart)
+    assert '<table>' in html.split('class="overview-table"', 1)[1]

@@ -1,0 +1,136 @@
+"""Lays out the home page's overview chart: events per month, as geometry a template draws in SVG."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .timeline import Month, Timeline
+
+# A run of this many empty months or more is drawn as one break, so that a single early event
+# (a base withdrawn in 2009) does not squeeze the months of the crisis into slivers.
+LONG_GAP = 12
+PLOT_HEIGHT = 120  # pixels from the baseline to the tallest bar
+TOP = 18  # room above the tallest bar for its value
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One month's column; `x` and `width` are percentages of the chart's width."""
+
+    label: str  # "January 2024"
+    anchor: str  # the month's heading on the timeline
+    count: int
+    slot_x: float  # the whole slot is the link's target
+    slot_width: float
+    x: float
+    width: float
+    height: float  # pixels
+
+
+@dataclass(frozen=True)
+class Break:
+    """Empty months collapsed into one slot, from `first` to `last` (both "January 2010")."""
+
+    first: str
+    last: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class YearMark:
+    year: int
+    x: float
+
+
+@dataclass(frozen=True)
+class Overview:
+    bars: tuple[Bar, ...]
+    breaks: tuple[Break, ...]
+    years: tuple[YearMark, ...]
+    peak: int
+    first: str
+    last: str
+    undated: tuple[Month, ...]  # events known only to the year have no month to stand in
+
+    @property
+    def top(self) -> int:
+        return TOP
+
+    @property
+    def baseline(self) -> int:
+        return TOP + PLOT_HEIGHT
+
+    @property
+    def height(self) -> int:
+        return self.baseline + 24  # and a line of year labels under the baseline
+
+    @property
+    def months(self) -> tuple[Bar, ...]:
+        """The months that have events, for the text equivalent."""
+        return tuple(bar for bar in self.bars if bar.count)
+
+    @property
+    def busiest(self) -> Bar:
+        """The month with most events (the earliest of equals)."""
+        return max(self.bars, key=lambda bar: bar.count)
+
+
+def month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def month_label(index: int) -> str:
+    return Month(index // 12, index % 12 + 1, ()).label
+
+
+def lay_out(timeline: Timeline) -> Overview | None:
+    """The chart of every dated month from the first to the last, or None without month-dated events."""
+    counts: dict[int, Month] = {}
+    undated: list[Month] = []
+    for months in timeline.by_year.values():
+        for month in months:
+            if month.month is None:
+                undated.append(month)
+            else:
+                counts[month_index(month.year, month.month)] = month
+    if not counts:
+        return None
+
+    slots: list[tuple[str, int, int]] = []  # ("month", index, index) or ("break", first, last)
+    first, last = min(counts), max(counts)
+    index = first
+    while index <= last:
+        if index in counts:
+            slots.append(("month", index, index))
+            index += 1
+            continue
+        run_end = index
+        while run_end + 1 <= last and run_end + 1 not in counts:
+            run_end += 1
+        if run_end - index + 1 >= LONG_GAP:
+            slots.append(("break", index, run_end))
+        else:
+            slots += [("month", i, i) for i in range(index, run_end + 1)]
+        index = run_end + 1
+
+    peak = max(len(month.entries) for month in counts.values())
+    step = 100 / len(slots)
+    bars, breaks, years = [], [], []
+    last_mark = -100.0
+    for position, (kind, start, end) in enumerate(slots):
+        x = round(position * step, 3)
+        if kind == "break":
+            breaks.append(Break(month_label(start), month_label(end), x, round(step, 3)))
+            continue
+        month = counts.get(start)
+        count = len(month.entries) if month else 0
+        bars.append(Bar(month_label(start), month.anchor if month else "", count, x, round(step, 3),
+                        round(x + step * 0.15, 3), round(step * 0.7, 3), round(PLOT_HEIGHT * count / peak, 1)))
+        year = start // 12
+        starts_year = start % 12 == 0 or position == 0 or slots[position - 1][0] == "break"
+        if starts_year and x - last_mark >= 12:  # keep year labels from overlapping on a phone
+            years.append(YearMark(year, x))
+            last_mark = x
+    return Overview(tuple(bars), tuple(breaks), tuple(years), peak,
+                    month_label(first), month_label(last), tuple(undated))
