@@ -26,9 +26,9 @@ def render_site(outputs: list[Output], timeline: Timeline, templates_dir: Path, 
                 base_url: str | None = None) -> dict[str, bytes]:
     """Every output file's path and bytes, including the static assets."""
     site_url = (base_url or timeline.site.base_url).rstrip("/") + "/"
-    assets = _read_assets(static_dir)
+    assets = fingerprint(_read_assets(static_dir))
     env = _environment(templates_dir, timeline, site_url, assets)
-    files: dict[str, bytes] = {f"static/{name}": data for name, data in assets.items()}
+    files: dict[str, bytes] = {f"static/{name}": data for name, data in assets.values()}
     for output in outputs:
         if output.template:
             template = env.get_template(output.template)
@@ -43,7 +43,20 @@ def render_site(outputs: list[Output], timeline: Timeline, templates_dir: Path, 
     return files
 
 
-def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets: dict[str, bytes]) -> jinja2.Environment:
+def fingerprint(assets: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
+    """Each asset under a name that changes with its bytes (style.css -> style.1a2b3c4d5e.css), so
+    that browsers may cache it for ever and still never see a stale copy."""
+    named = {}
+    for name, data in assets.items():
+        folder, _, file_name = name.rpartition("/")
+        stem, dot, suffix = file_name.partition(".")
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        named[name] = ((folder + "/" if folder else "") + f"{stem}.{digest}{dot}{suffix}", data)
+    return named
+
+
+def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
+                 assets: dict[str, tuple[str, bytes]]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -51,14 +64,13 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     base_path = urlsplit(site_url).path or "/"
-    versions = {name: hashlib.sha256(data).hexdigest()[:10] for name, data in assets.items()}
     zone = tz.gettz(timeline.site.time_zone) or tz.UTC
 
     def url(path: str = "") -> str:
         return base_path + path.lstrip("/")
 
     def asset(name: str) -> str:
-        return f"{url('static/' + name)}?v={versions[name]}"
+        return url("static/" + assets[name][0])
 
     env.globals.update(site=timeline.site, url=url, abs_url=lambda path="": site_url + path.lstrip("/"),
                        asset=asset, timeline=timeline)

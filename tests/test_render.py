@@ -1,10 +1,11 @@
 import csv
 import io
 import json
+import re
 
 from generator.build import build
 from generator.markup import to_html
-from generator.render import spreadsheet_safe
+from generator.render import fingerprint, spreadsheet_safe
 from conftest import write_files
 
 
@@ -47,12 +48,20 @@ def test_data_files_describe_every_event(content, tmp_path):
     assert rows[0]["latitude"] == "-2.19" and rows[0]["sources"].startswith("AP: Armed men break into")
 
 
+def test_assets_are_named_by_their_bytes_so_a_change_gets_a_new_address():
+    first = fingerprint({"style.css": b"a"})["style.css"][0]
+    assert re.fullmatch(r"style\.[0-9a-f]{10}\.css", first)
+    assert first != fingerprint({"style.css": b"b"})["style.css"][0]
+    assert re.fullmatch(r"icons/logo\.[0-9a-f]{10}\.svg", fingerprint({"icons/logo.svg": b"<svg/>"})["icons/logo.svg"][0])
+
+
 def test_links_follow_the_base_url_path(content, tmp_path):
     out = tmp_path / "site"
     build(content, out, base_url="https://example.org/ecuador-timeline/")
     home = (out / "index.html").read_text()
     assert 'href="/ecuador-timeline/events/2024-01-09-tc-television-takeover/"' in home
-    assert 'href="/ecuador-timeline/static/style.css?v=' in home
+    stylesheet = re.search(r'<link rel="stylesheet" href="/ecuador-timeline/static/(style\.[0-9a-f]{10}\.css)">', home)
+    assert stylesheet and (out / "static" / stylesheet[1]).is_file()
     assert '<li><a href="/ecuador-timeline/about/">About</a></li>' in home  # the page's menu label
     assert '<link rel="canonical" href="https://example.org/ecuador-timeline/">' in home
     assert "<loc>https://example.org/ecuador-timeline/actors/</loc>" in (out / "sitemap.xml").read_text()
