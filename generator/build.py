@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import load, model, pages, render, timeline, write
+from . import load, model, pages, render, search, timeline, write
 from .diagnostics import ContentError, Diagnostics, Problem
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def check(content_dir: Path, strict: bool = False) -> tuple[timeline.Timeline | 
 
 
 def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict: bool = False,
-          templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR) -> BuildResult:
+          templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR, with_search: bool = True) -> BuildResult:
     """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was."""
     write.check_output_dir(out_dir, protected=[content_dir, templates_dir, static_dir, PROJECT_DIR])
     graph, diagnostics = check(content_dir, strict)
@@ -38,5 +38,5 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
         raise ContentError(diagnostics.sorted())
     plan = pages.plan_site(graph)
     files = render.render_site(plan, graph, templates_dir, static_dir, base_url)
-    write.write_site(files, out_dir)
+    write.write_site(files, out_dir, finish=search.index_site if with_search else None)
     return BuildResult(len(files), diagnostics.warnings)

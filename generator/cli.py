@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from . import __version__, build
 from .diagnostics import ContentError, Problem
+from .search import SearchIndexError
 from .write import OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -25,7 +26,8 @@ def _base_url(value: str) -> str:
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="timeline", description="Build the sourced timeline website from its YAML content.",
-        epilog="Exit status: 0 success, 1 the content has errors, 2 the command was used wrongly.")
+        epilog="Exit status: 0 success, 1 the content has errors (or the search index failed), "
+               "2 the command was used wrongly.")
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -39,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", type=_base_url, metavar="URL",
                            help="the address the site is published at (default: base_url in site.yaml)")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument("--no-search", dest="with_search", action="store_false",
+                           help="skip the full-text search index (a quicker build for previews)")
 
     check_cmd = commands.add_parser("check", help="validate the content without writing anything",
                                     description="Report every error and warning in the content.")
@@ -75,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     started = time.perf_counter()
     try:
-        result = build.build(args.content, args.out, args.base_url, args.strict)
+        result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search)
     except ContentError as error:
         report(error.problems)
         print(f"timeline build: {summary(error.problems)}; nothing was written", file=sys.stderr)
@@ -83,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as error:
         print(f"timeline build: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except SearchIndexError as error:
+        print(f"timeline build: {error}\nnothing was written", file=sys.stderr)
+        return EXIT_CONTENT
     report(result.warnings)
     print(f"timeline build: wrote {result.files} files to {args.out} in {time.perf_counter() - started:.1f} s"
           + (f" ({summary(result.warnings)})" if result.warnings else ""))

@@ -18,7 +18,8 @@ IMPORTANCE = ("major", "notable", "minor")
 ACTOR_KINDS = ("person", "criminal-group", "government", "security-force", "institution",
                "media", "country", "international-body")
 RESERVED_PAGE_IDS = {"events", "actors", "topics", "places", "sources", "data", "static", "feed",
-                     "sitemap", "robots", "404", "index", "pagefind", "es", "changes", "figures"}
+                     "sitemap", "robots", "404", "index", "pagefind", "es", "changes", "figures",
+                     "search"}
 _FILE_DATE_PREFIX = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-")
 
 

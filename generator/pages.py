@@ -37,22 +37,26 @@ def page(url: str, template: str, in_sitemap: bool = True, **context: Any) -> Ou
 
 def plan_site(timeline: Timeline) -> list[Output]:
     """Every file the site consists of, in a stable order."""
-    outputs = [page("", "timeline.html", timeline=timeline, overview=overview.lay_out(timeline))]
+    kinds = {kind: [a for a in timeline.actors.values() if a.kind == kind] for kind in ACTOR_KIND_LABELS}
+    actor_groups = [(ACTOR_KIND_LABELS[k], actors) for k, actors in kinds.items() if actors]
+    actor_counts = {i: len(timeline.by_actor.get(i, ())) for i in timeline.actors}
+    topic_counts = {i: len(timeline.by_topic.get(i, ())) for i in timeline.topics}
+    year_counts = {year: sum(len(month.entries) for month in months) for year, months in timeline.by_year.items()}
+
+    outputs = [page("", "timeline.html", timeline=timeline, overview=overview.lay_out(timeline),
+                    actor_groups=actor_groups, actor_counts=actor_counts, topic_counts=topic_counts,
+                    year_counts=year_counts)]
     for entry in timeline.entries:
         before, after = timeline.neighbours(entry)
         outputs.append(page(f"events/{entry.id}/", "event.html", entry=entry, before=before, after=after))
 
-    kinds = {kind: [a for a in timeline.actors.values() if a.kind == kind] for kind in ACTOR_KIND_LABELS}
-    outputs.append(page("actors/", "actors.html",
-                        groups=[(ACTOR_KIND_LABELS[k], actors) for k, actors in kinds.items() if actors],
-                        counts={i: len(timeline.by_actor.get(i, ())) for i in timeline.actors}))
+    outputs.append(page("actors/", "actors.html", groups=actor_groups, counts=actor_counts))
     outputs += [page(f"actors/{actor.id}/", "actor.html", actor=actor, kind_label=ACTOR_KIND_LABELS[actor.kind],
                      entries=timeline.by_actor.get(actor.id, ()),
                      sources=[timeline.sources[c.source_id] for c in actor.citations if c.source_id in timeline.sources])
                 for actor in timeline.actors.values()]
 
-    outputs.append(page("topics/", "topics.html", topics=list(timeline.topics.values()),
-                        counts={i: len(timeline.by_topic.get(i, ())) for i in timeline.topics}))
+    outputs.append(page("topics/", "topics.html", topics=list(timeline.topics.values()), counts=topic_counts))
     outputs += [page(f"topics/{topic.id}/", "topic.html", topic=topic, entries=timeline.by_topic.get(topic.id, ()))
                 for topic in timeline.topics.values()]
 
@@ -65,6 +69,7 @@ def plan_site(timeline: Timeline) -> list[Output]:
                         citing=timeline.by_source))
     outputs += [page(f"{p.id}/", "page.html", page=p) for p in timeline.pages.values()]
 
+    outputs.append(page("search/", "search.html", in_sitemap=False))
     outputs.append(Output("404.html", "404.html", "404.html", in_sitemap=False))
     outputs.append(Output("feed.xml", "feed.xml", "feed.xml", context={"timeline": timeline}, in_sitemap=False))
     outputs.append(Output("data/events.json", "data/events.json", data="json",

@@ -8,6 +8,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 
 class OutputError(Exception):
@@ -33,8 +34,9 @@ def safe_relative(path: str) -> PurePosixPath:
     return PurePosixPath(path)
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
-    """Write `files` to a fresh folder beside out_dir, then swap it in with renames.
+def write_site(files: dict[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Write `files` to a fresh folder beside out_dir, let `finish` add to it (the search index),
+    then swap it in with renames.
 
     The previous site stays in place until the new one is complete, so an error or a killed
     build never leaves a half-written site behind.
@@ -52,6 +54,8 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
                 (staging / relative.parent).mkdir(parents=True, exist_ok=True)
                 made.add(relative.parent)
             (staging / relative).write_bytes(files[path])
+        if finish is not None:
+            finish(staging)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         _swap_in(staging, out_dir)
     except BaseException:

@@ -1,0 +1,77 @@
+// Filters the timeline by actor, topic and year without reloading; the choice lives in the URL
+// (?actor=…&topic=…&year=…) so that a filtered view can be shared and bookmarked.
+// Without JavaScript the form stays hidden and every event remains on the page.
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  if (!form) return;
+  var entries = Array.prototype.slice.call(document.querySelectorAll(".timeline .entry"));
+  var sections = Array.prototype.slice.call(document.querySelectorAll(".timeline section"));
+  var navLinks = Array.prototype.slice.call(document.querySelectorAll(".period-nav a[href^='#']"));
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
+  var status = form.querySelector(".filter-status");
+
+  function readAddress() {
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      var wanted = params.get(select.name) || "";
+      var known = Array.prototype.some.call(select.options, function (option) { return option.value === wanted; });
+      select.value = known ? wanted : "";
+    });
+  }
+
+  function writeAddress() {
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      if (select.value) params.set(select.name, select.value); else params.delete(select.name);
+    });
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+  }
+
+  function chosenLabels(active) {
+    return active.map(function (select) {
+      return select.options[select.selectedIndex].text.replace(/ \(\d+\)$/, "");
+    }).join(", ");
+  }
+
+  function apply() {
+    var active = selects.filter(function (select) { return select.value; });
+    var shown = 0;
+    entries.forEach(function (entry) {
+      var match = active.every(function (select) {
+        var values = (entry.getAttribute("data-" + select.getAttribute("data-filter")) || "").split(" ");
+        return values.indexOf(select.value) !== -1;
+      });
+      entry.hidden = !match;
+      if (match) shown += 1;
+    });
+    // Sections deepest first, so that a year is hidden only when all its months are.
+    sections.slice().reverse().forEach(function (section) {
+      section.hidden = !section.querySelector(".entry:not([hidden])");
+    });
+    navLinks.forEach(function (link) {
+      var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      var section = target && target.closest("section");
+      link.parentElement.hidden = Boolean(section && section.hidden);
+    });
+    if (!active.length) {
+      status.textContent = "Showing all " + entries.length + " events.";
+    } else if (shown) {
+      status.textContent = "Showing " + shown + " of " + entries.length + " events: " + chosenLabels(active) + ".";
+    } else {
+      status.textContent = "No events match " + chosenLabels(active) + ". Choose another filter or show all events.";
+    }
+  }
+
+  form.addEventListener("change", function () { apply(); writeAddress(); });
+  form.addEventListener("reset", function () {
+    window.setTimeout(function () { apply(); writeAddress(); }, 0);  // after the browser has reset the fields
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  window.addEventListener("popstate", function () { readAddress(); apply(); });
+
+  readAddress();
+  apply();
+  form.hidden = false;
+})();
