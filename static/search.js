@@ -5,6 +5,7 @@ const input = form.querySelector("input[name=q]");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 const SHOWN = 20;
+document.querySelector(".search-fallback").hidden = true;  // shown only to browsers without JavaScript
 let pagefind = null;
 let latest = 0;
 

@@ -123,6 +123,18 @@ def real_site(tmp_path_factory) -> Path:
     return out
 
 
+SUB_PATH = "ecuador-timeline"
+
+
+@pytest.fixture(scope="session")
+def sub_path_site(tmp_path_factory) -> Path:
+    """The real content built for https://example.org/ecuador-timeline/; the returned folder
+    holds the site in its ecuador-timeline/ subfolder, as a project site is served."""
+    root = tmp_path_factory.mktemp("sub")
+    build.build(REAL_CONTENT, root / SUB_PATH, base_url=f"https://example.org/{SUB_PATH}/")
+    return root
+
+
 # --- The browser ---------------------------------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -151,12 +163,58 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def _serve(folder: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 @pytest.fixture(scope="session")
 def served_site(real_site):
     """The real site over HTTP on a free loopback port; yields its root address."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_QuietHandler, directory=str(real_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, address = _serve(real_site)
+    yield address
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_sub_path_site(sub_path_site):
+    """The sub-path build over HTTP; yields the site's address (ending in /ecuador-timeline/)."""
+    server, address = _serve(sub_path_site)
+    yield address + SUB_PATH + "/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def console_errors(page):
+    """Every console error and uncaught exception of the page, collected while the test runs."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", PROJECT / "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    """Screenshots a person reviews after the run (test-artifacts/screenshots/, git-ignored)."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# --- The Nu HTML checker ---------------------------------------------------------------------
+
+def require_java() -> str:
+    """The HTML checker runs on Java: in CI a missing Java is a failure, elsewhere a skip."""
+    java = shutil.which("java")
+    if java:
+        return java
+    message = "Java not found (install Debian's default-jre-headless package) for the Nu HTML checker"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -1,6 +1,7 @@
-"""What a reader sees, in a real Chromium: phone first, keyboard included, checked with axe."""
+"""What a reader sees, in a real Chromium: phone first, keyboard alone, both colour schemes, checked with axe."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -10,18 +11,85 @@ pytestmark = pytest.mark.browser
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
         "resultTypes": ["violations"]}
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 900}
+TAKEOVER = "events/2024-01-09-tc-television-studio-takeover/"
+PAGE_TYPES = {
+    "timeline": "", "event": TAKEOVER, "actors": "actors/", "actor": "actors/daniel-noboa/",
+    "topics": "topics/", "topic": "topics/prison-crisis/", "places": "places/", "place": "places/guayaquil/",
+    "sources": "sources/", "page": "about/", "search": "search/?q=prison", "404": "404.html",
+}
 
 
 def no_sideways_scrolling(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_reader_on_a_phone_follows_the_timeline_to_an_event_and_its_sources(page: Page, served_site, tmp_path):
+def press_tab_until(page: Page, selector: str, limit: int = 80) -> None:
+    """Move focus with Tab alone until the element is focused, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def entry_data(page: Page, event_id: str, name: str) -> str:
+    return page.get_attribute(f'[id="{event_id}"]', f"data-{name}")
+
+
+def visible_entries(page: Page) -> list[str]:
+    return page.eval_on_selector_all(".timeline .entry", "els => els.filter(e => e.offsetParent).map(e => e.id)")
+
+
+# --- Every page type ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_type_has_no_wcag_violations(page: Page, served_site, kind, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(served_site + PAGE_TYPES[kind])
+    if kind == "search":
+        expect(page.locator(".search-results li").first).to_be_visible(timeout=10_000)
+    violations = Axe().run(page, options=WCAG).response["violations"]
+    assert {v["id"]: [n["target"] for n in v["nodes"]][:3] for v in violations} == {}
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_every_page_type_fits_a_phone_and_logs_no_errors(page: Page, served_site, console_errors, kind):
+    page.set_viewport_size(PHONE)
+    response = page.goto(served_site + PAGE_TYPES[kind])
+    assert response.ok or kind == "404"
+    page.wait_for_load_state("networkidle")
+    assert no_sideways_scrolling(page)
+    assert page.locator("h1").count() == 1
+    assert console_errors == []
+
+
+def test_the_narrowest_phone_scrolls_only_downwards(page: Page, served_site):
+    page.set_viewport_size(SMALL_PHONE)
+    for path in ("", TAKEOVER, "sources/"):
+        page.goto(served_site + path)
+        assert no_sideways_scrolling(page), path
+
+
+def test_screenshots_of_the_home_and_an_event_page(page: Page, served_site, screenshots_dir):
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        for label, path in (("home", ""), ("event", TAKEOVER)):
+            page.goto(served_site + path)
+            shot = screenshots_dir / f"{label}-{name}.png"
+            page.screenshot(path=shot, full_page=label == "event")
+            assert shot.stat().st_size > 10_000
+
+
+# --- Reading on a phone -------------------------------------------------------------------------
+
+def test_a_reader_on_a_phone_follows_the_timeline_to_an_event_and_its_sources(page: Page, served_site):
     page.set_viewport_size(PHONE)
     page.goto(served_site)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    assert no_sideways_scrolling(page)
     first = page.locator("ol.entries .entry-title a").first
     title = first.inner_text()
     first.click()
@@ -29,33 +97,183 @@ def test_a_reader_on_a_phone_follows_the_timeline_to_an_event_and_its_sources(pa
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_role("heading", name="Sources")).to_be_visible()
     assert page.locator("section.sources ol li").count() >= 1
-    assert no_sideways_scrolling(page)
-    page.screenshot(path=tmp_path / "event-phone.png", full_page=True)
 
 
-def test_the_first_tab_reaches_the_skip_link_and_it_moves_focus_to_the_content(page: Page, served_site):
+def test_major_events_stand_out_and_dates_are_machine_readable(page: Page, served_site):
     page.goto(served_site)
-    page.keyboard.press("Tab")
-    skip = page.get_by_role("link", name="Skip to content")
-    expect(skip).to_be_focused()
-    expect(skip).to_be_visible()
-    page.keyboard.press("Enter")
-    expect(page.locator("main")).to_be_focused()
+    major = page.locator(".entry-major").first
+    notable = page.locator(".entry-notable").first
+    expect(major.locator(".badge")).to_have_text("Major event")
+    size = "el => parseFloat(getComputedStyle(el.querySelector('.entry-title')).fontSize)"
+    assert major.evaluate(size) > notable.evaluate(size)
+    times = page.locator(".timeline time")
+    assert times.count() >= page.locator(".timeline .entry").count()
+    for value in times.evaluate_all("els => els.map(e => e.getAttribute('datetime'))"):
+        assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value)
 
 
-def test_the_month_navigation_jumps_to_the_month(page: Page, served_site):
+def test_the_overview_chart_leads_to_its_month(page: Page, served_site):
     page.goto(served_site)
-    link = page.get_by_role("navigation", name="Years and months").get_by_role("link", name="January 2024")
-    link.click()
+    bar = page.locator(".overview-chart a[href='#y2024-01']")
+    expect(bar).to_have_attribute("aria-label", re.compile(r"^January 2024: \d+ events$"))
+    bar.click()
     expect(page).to_have_url(re.compile(r"#y2024-01$"))
     expect(page.locator("#y2024-01")).to_be_in_viewport()
+    page.get_by_text("The numbers as a table").click()
+    expect(page.get_by_role("table", name="Events per month")).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["", "events/2024-01-09-tc-television-studio-takeover/", "actors/",
-                                  "actors/daniel-noboa/", "topics/", "places/", "sources/", "about/", "404.html"])
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pages_have_no_wcag_violations(page: Page, served_site, path, scheme):
-    page.emulate_media(color_scheme=scheme)
-    page.goto(served_site + path)
-    violations = Axe().run(page, options=WCAG).response["violations"]
-    assert {v["id"]: [n["target"] for n in v["nodes"]][:3] for v in violations} == {}
+def test_the_month_navigation_stays_in_reach_and_jumps_to_the_month(page: Page, served_site):
+    page.set_viewport_size(PHONE)
+    page.goto(served_site)
+    nav = page.get_by_role("navigation", name="Years and months")
+    nav.get_by_role("link", name="January 2024").click()
+    expect(page).to_have_url(re.compile(r"#y2024-01$"))
+    expect(page.locator("#y2024-01")).to_be_in_viewport()
+    page.mouse.wheel(0, 3000)
+    expect(nav).to_be_in_viewport()  # sticky: still there after scrolling on
+
+
+# --- Keyboard ----------------------------------------------------------------------------------
+
+def test_the_first_tab_reaches_the_skip_link_and_it_moves_focus_to_the_content(page: Page, served_site):
+    for path in ("", TAKEOVER, "sources/"):  # (the search page puts the cursor in its box instead)
+        page.goto(served_site + path)
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Skip to content")
+        expect(skip).to_be_focused()
+        expect(skip).to_be_visible()
+        page.keyboard.press("Enter")
+        expect(page.locator("main")).to_be_focused()
+
+
+def test_focus_is_always_visible(page: Page, served_site):
+    page.goto(served_site)
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline not in ("none", ""), page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+
+
+def test_filters_work_by_keyboard_alone_and_live_in_the_address(page: Page, served_site, console_errors):
+    page.set_viewport_size(DESKTOP)
+    page.goto(served_site)
+    everything = visible_entries(page)
+    press_tab_until(page, "#filter-actor")
+    page.keyboard.press("ArrowDown")  # the first actor in the list
+    chosen = page.eval_on_selector("#filter-actor", "s => s.value")
+    assert chosen
+    assert parse_qs(urlsplit(page.url).query) == {"actor": [chosen]}
+    shown = visible_entries(page)
+    assert 0 < len(shown) < len(everything)
+    for event_id in shown:
+        assert chosen in entry_data(page, event_id, "actors").split()
+    expect(page.locator(".filter-status")).to_have_text(re.compile(rf"^Showing {len(shown)} of {len(everything)} events"))
+
+    press_tab_until(page, "#filter-year")
+    page.keyboard.press("ArrowDown")
+    year = page.eval_on_selector("#filter-year", "s => s.value")
+    assert parse_qs(urlsplit(page.url).query) == {"actor": [chosen], "year": [year]}
+    assert all(entry_data(page, i, "year") == year for i in visible_entries(page))
+
+    shared = page.url  # a bookmarked or shared filtered view opens filtered
+    page.goto(shared)
+    assert page.eval_on_selector("#filter-actor", "s => s.value") == chosen
+    assert visible_entries(page) == [i for i in shown if entry_data(page, i, "year") == year]
+
+    press_tab_until(page, ".filters button[type=reset]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".filter-status")).to_have_text(f"Showing all {len(everything)} events.")
+    assert visible_entries(page) == everything
+    assert urlsplit(page.url).query == ""
+    assert console_errors == []
+
+
+def test_filters_hide_empty_months_and_their_navigation(page: Page, served_site):
+    page.goto(served_site + "?year=2025")
+    expect(page.locator("#y2024")).to_be_hidden()
+    expect(page.locator("#y2025")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Years and months")
+    expect(nav.get_by_role("link", name="January 2024")).to_be_hidden()
+    expect(nav.get_by_role("link", name="2025", exact=True)).to_be_visible()
+
+
+def test_a_filter_that_matches_nothing_says_so(page: Page, served_site):
+    page.goto(served_site + "?actor=daniel-noboa&year=2009")
+    expect(page.locator(".filter-status")).to_contain_text("No events match Daniel Noboa, 2009")
+    assert visible_entries(page) == []
+
+
+def test_without_javascript_the_filters_stay_hidden_and_every_event_is_listed(browser, served_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site + "?actor=daniel-noboa")
+    expect(page.locator("#filters")).to_be_hidden()
+    assert len(visible_entries(page)) == page.locator(".timeline .entry").count() > 30
+    page.goto(served_site + "search/")
+    expect(page.get_by_text("Search needs JavaScript")).to_be_visible()
+    context.close()
+
+
+def test_search_from_the_header_by_keyboard_alone(page: Page, served_site, console_errors):
+    page.set_viewport_size(DESKTOP)
+    page.goto(served_site + TAKEOVER)
+    press_tab_until(page, "#site-search-query")
+    page.keyboard.type("Fito")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=Fito$"))
+    results = page.locator(".search-results li")
+    expect(results.first).to_be_visible(timeout=10_000)
+    expect(page.locator(".search-status")).to_have_text(re.compile(r"^\d+ results? for “Fito”"))
+    expect(results.first.locator("mark").first).to_have_text(re.compile("Fito", re.I))
+    press_tab_until(page, ".search-results a")
+    first = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(first)
+    assert console_errors == []
+
+
+def test_search_on_a_phone_finds_actors_and_topics_as_the_reader_types(page: Page, served_site):
+    page.set_viewport_size(PHONE)
+    page.goto(served_site)
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Search").click()
+    box = page.get_by_label("Search events, actors, topics and places")
+    expect(box).to_be_focused()
+    page.keyboard.type("Noboa")
+    expect(page.locator(".search-results .search-kind", has_text="Actor").first).to_be_visible(timeout=10_000)
+    assert urlsplit(page.url).query == "q=Noboa"
+    box.fill("zzzqqq")
+    expect(page.locator(".search-status")).to_have_text("No results for “zzzqqq”.", timeout=10_000)
+
+
+# --- Under a sub-path, as on a project site -------------------------------------------------------
+
+def test_search_works_when_the_site_is_served_under_a_sub_path(page: Page, served_sub_path_site, console_errors):
+    page.goto(served_sub_path_site + "search/?q=Fito")
+    link = page.locator(".search-results a").first
+    expect(link).to_be_visible(timeout=10_000)
+    assert link.get_attribute("href").startswith("/ecuador-timeline/")
+    link.click()
+    expect(page).to_have_url(re.compile(r"/ecuador-timeline/(events|actors|topics)/[a-z0-9-]+/$"))
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"  # the CSS loaded
+    assert console_errors == []
+
+
+def test_filters_work_under_a_sub_path(page: Page, served_sub_path_site):
+    page.goto(served_sub_path_site + "?year=2025")
+    assert page.url.startswith(served_sub_path_site)
+    expect(page.locator("#y2024")).to_be_hidden()
+
+
+# --- Print -------------------------------------------------------------------------------------
+
+def test_print_shows_the_timeline_and_source_addresses_without_the_controls(page: Page, served_site):
+    page.emulate_media(media="print")
+    page.goto(served_site)
+    for chrome in (".period-nav", "#filters", ".site-nav", ".site-search"):
+        expect(page.locator(chrome)).to_be_hidden()
+    expect(page.locator(".timeline .entry").first).to_be_visible()
+    page.goto(served_site + TAKEOVER)
+    external = page.locator(".sources a[href^='http']").first
+    address = external.get_attribute("href")
+    assert address in external.evaluate("a => getComputedStyle(a, '::after').content")

@@ -111,3 +111,23 @@ def test_the_home_page_charts_every_month_with_a_link_to_it(real_site):
     assert month_headings and set(re.findall(r'<a href="#(y\d{4}-\d\d)"', chart)) == month_headings
     assert re.search(r'<a href="#y2024-01" aria-label="January 2024: \d+ events">', chart)
     assert '<table>' in html.split('class="overview-table"', 1)[1]
+
+
+def test_the_home_page_weighs_under_100_kb_with_its_stylesheet_and_script(real_site):
+    html = (real_site / "index.html").read_text(encoding="utf-8")
+    assets = re.findall(r'(?:href|src)="/(static/[^"]+)"', html)
+    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+    total = len(html.encode()) + sum((real_site / asset).stat().st_size for asset in assets)
+    assert total < 100_000, total  # uncompressed; servers that compress send about a fifth of it
+
+
+def test_every_date_shown_is_a_machine_readable_time(real_site):
+    words = r"\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}"
+    for page in [real_site / "index.html", *real_site.glob("events/*/index.html"), real_site / "sources/index.html"]:
+        html = page.read_text(encoding="utf-8")
+        for value, shown in re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', html):
+            assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value) and value[:4] in shown, (page, value, shown)
+        # Outside the prose an editor writes (summaries, notes, headlines), every date is a <time>.
+        facts = re.sub(r'<time datetime="[^"]+">[^<]+</time>|<p class="entry-summary">.*?</p>|<div class="prose">.*?</div>'
+                       r'|<span class="note">.*?</span>|<cite>.*?</cite>', "", html.split("<main", 1)[1], flags=re.S)
+        assert not re.search(words, re.sub(r"<[^>]+>", " ", facts)), page
