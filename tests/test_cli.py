@@ -96,3 +96,21 @@ def test_python_dash_m_and_the_timeline_script_are_the_same_program(content, tmp
     executable = script if script.exists() else "timeline"
     result = subprocess.run([str(executable), "check", "--content", str(content)], capture_output=True, text=True)
     assert result.returncode == 0 and "3 events" in result.stdout
+
+
+def test_a_failed_search_index_keeps_the_previous_site(content, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    before = snapshot(out)
+    monkeypatch.setattr("pagefind_bin.get_executable", lambda: "/bin/false")
+    break_takeover(content, "Police detained 13 people.", "Police detained 14 people.")
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 1
+    assert "Pagefind failed to index the site" in capsys.readouterr().err
+    assert snapshot(out) == before
+
+
+def test_no_search_builds_without_an_index(content, tmp_path):
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-search"]) == 0
+    assert (out / "index.html").is_file() and not (out / "pagefind").exists()
