@@ -10,6 +10,7 @@
   var navLinks = Array.prototype.slice.call(document.querySelectorAll(".period-nav a[href^='#']"));
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var status = form.querySelector(".filter-status");
+  var reset = form.querySelector("button[type=reset]");
 
   function readAddress() {
     var params = new URLSearchParams(window.location.search);
@@ -55,6 +56,7 @@
       var section = target && target.closest("section");
       link.parentElement.hidden = Boolean(section && section.hidden);
     });
+    reset.hidden = !active.length;  // nothing to undo yet
     if (!active.length) {
       status.textContent = "Showing all " + entries.length + " events.";
     } else if (shown) {

@@ -273,7 +273,9 @@ def test_print_shows_the_timeline_and_source_addresses_without_the_controls(page
     for chrome in (".period-nav", "#filters", ".site-nav", ".site-search"):
         expect(page.locator(chrome)).to_be_hidden()
     expect(page.locator(".timeline .entry").first).to_be_visible()
+    printed = "a => getComputedStyle(a, '::after').content"
+    on_timeline = page.locator(".timeline .entry-sources a[href^='http']").first
+    assert on_timeline.get_attribute("href") in on_timeline.evaluate(printed)
     page.goto(served_site + TAKEOVER)
     external = page.locator(".sources a[href^='http']").first
-    address = external.get_attribute("href")
-    assert address in external.evaluate("a => getComputedStyle(a, '::after').content")
+    assert external.get_attribute("href") in external.evaluate(printed)
