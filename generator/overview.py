@@ -11,6 +11,7 @@ from .timeline import Month, Timeline
 LONG_GAP = 12
 PLOT_HEIGHT = 120  # pixels from the baseline to the tallest bar
 TOP = 18  # room above the tallest bar for its value
+MIN_LABEL_GAP = 12  # percent of the width between year labels: "2024" needs that much on a 320 px phone
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class Overview:
     first: str
     last: str
     undated: tuple[Month, ...]  # events known only to the year have no month to stand in
+
+    @property
+    def undated_count(self) -> int:
+        return sum(len(month.entries) for month in self.undated)
 
     @property
     def top(self) -> int:
@@ -116,8 +121,8 @@ def lay_out(timeline: Timeline) -> Overview | None:
 
     peak = max(len(month.entries) for month in counts.values())
     step = 100 / len(slots)
-    bars, breaks, years = [], [], []
-    last_mark = -100.0
+    bars, breaks = [], []
+    year_slots: dict[int, list[float]] = {}  # where each year's slots start, to place its label
     for position, (kind, start, end) in enumerate(slots):
         x = round(position * step, 3)
         if kind == "break":
@@ -127,10 +132,20 @@ def lay_out(timeline: Timeline) -> Overview | None:
         count = len(month.entries) if month else 0
         bars.append(Bar(month_label(start), month.anchor if month else "", count, x, round(step, 3),
                         round(x + step * 0.15, 3), round(step * 0.7, 3), round(PLOT_HEIGHT * count / peak, 1)))
-        year = start // 12
-        starts_year = start % 12 == 0 or position == 0 or slots[position - 1][0] == "break"
-        if starts_year and x - last_mark >= 12:  # keep year labels from overlapping on a phone
-            years.append(YearMark(year, x))
-            last_mark = x
-    return Overview(tuple(bars), tuple(breaks), tuple(years), peak,
+        year_slots.setdefault(start // 12, []).append(x)
+    return Overview(tuple(bars), tuple(breaks), _year_marks(year_slots), peak,
                     month_label(first), month_label(last), tuple(undated))
+
+
+def _year_marks(year_slots: dict[int, list[float]]) -> tuple[YearMark, ...]:
+    """A label at the start of each year; where two would overlap on a phone (closer than
+    MIN_LABEL_GAP percent), the year with more months on the chart keeps its label."""
+    kept: list[tuple[int, float, int]] = []
+    for year, xs in year_slots.items():
+        if kept and xs[0] - kept[-1][1] < MIN_LABEL_GAP:
+            if len(xs) <= kept[-1][2]:
+                continue
+            kept.pop()
+        kept.append((year, xs[0], len(xs)))
+    return tuple(YearMark(year, x) for year, x, _ in kept)
+

@@ -1,6 +1,7 @@
 // Filters the timeline by actor, topic and year without reloading; the choice lives in the URL
 // (?actor=…&topic=…&year=…) so that a filtered view can be shared and bookmarked.
 // Without JavaScript the form stays hidden and every event remains on the page.
+// It also keeps whatever is jumped to or focused clear of the sticky year-and-month bar.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -66,9 +67,27 @@
     }
   }
 
-  form.addEventListener("change", function () { apply(); writeAddress(); });
+  // Keep what is scrolled to (a month, an event, a focused link) clear of the sticky month bar.
+  var bar = document.querySelector(".period-nav");
+  function clearStickyBar() {
+    if (bar) document.documentElement.style.scrollPaddingTop = (bar.offsetHeight + 12) + "px";
+  }
+  window.addEventListener("resize", clearStickyBar);
+  // Browsers do not scroll a focused link that is on screen but under the bar (Shift+Tab upwards).
+  document.addEventListener("focusin", function (event) {
+    if (!bar || !event.target.closest(".timeline")) return;
+    var overlap = bar.getBoundingClientRect().bottom - event.target.getBoundingClientRect().top;
+    if (overlap > 0) window.scrollBy(0, -(overlap + 8));
+  });
+
+  form.addEventListener("change", function () { apply(); writeAddress(); clearStickyBar(); });
   form.addEventListener("reset", function () {
-    window.setTimeout(function () { apply(); writeAddress(); }, 0);  // after the browser has reset the fields
+    window.setTimeout(function () {  // after the browser has reset the fields
+      apply();
+      writeAddress();
+      clearStickyBar();
+      selects[0].focus();  // the button has gone; keep the keyboard user here, not at the top
+    }, 0);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   window.addEventListener("popstate", function () { readAddress(); apply(); });
@@ -76,4 +95,5 @@
   readAddress();
   apply();
   form.hidden = false;
+  clearStickyBar();
 })();

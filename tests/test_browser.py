@@ -134,6 +134,31 @@ def test_the_month_navigation_stays_in_reach_and_jumps_to_the_month(page: Page, 
     expect(nav).to_be_in_viewport()  # sticky: still there after scrolling on
 
 
+def below_the_sticky_bar(page: Page, selector: str = ":focus") -> bool:
+    return page.evaluate("""(selector) => {
+        const bar = document.querySelector('.period-nav').getBoundingClientRect();
+        const target = document.querySelector(selector).getBoundingClientRect();
+        return target.top >= bar.bottom - 1 || target.bottom <= bar.top;
+    }""", selector)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_jumps_and_focus_are_never_hidden_under_the_sticky_bar(page: Page, served_site, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(served_site)
+    page.get_by_role("navigation", name="Years and months").get_by_role("link", name="April 2024").click()
+    assert below_the_sticky_bar(page, "#y2024-04")
+    page.goto(served_site + TAKEOVER)
+    page.get_by_role("link", name="Back to this event on the timeline").click()
+    assert below_the_sticky_bar(page, "[id='2024-01-09-tc-television-studio-takeover']")
+    page.keyboard.press("End")
+    for _ in range(60):  # backwards through the timeline, as far as the bar itself
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("!document.activeElement.closest('.timeline')"):
+            break
+        assert below_the_sticky_bar(page), page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+
+
 # --- Keyboard ----------------------------------------------------------------------------------
 
 def test_the_first_tab_reaches_the_skip_link_and_it_moves_focus_to_the_content(page: Page, served_site):
@@ -184,6 +209,7 @@ def test_filters_work_by_keyboard_alone_and_live_in_the_address(page: Page, serv
     press_tab_until(page, ".filters button[type=reset]")
     page.keyboard.press("Enter")
     expect(page.locator(".filter-status")).to_have_text(f"Showing all {len(everything)} events.")
+    expect(page.locator("#filter-actor")).to_be_focused()  # not thrown back to the top of the page
     assert visible_entries(page) == everything
     assert urlsplit(page.url).query == ""
     assert console_errors == []

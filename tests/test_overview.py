@@ -55,3 +55,11 @@ def test_no_chart_without_month_dated_events(content):
         path.unlink()
     write_files(content, {"events/2023-sometime.yaml": event("2023", "Some time in 2023")})
     assert chart_of(content) is None
+
+
+def test_year_labels_never_crowd_each_other_and_the_fuller_year_keeps_its_label(content):
+    write_files(content, {"events/2023-12-05-before.yaml": event("2023-12-05", "Just before"),
+                          "events/2024-10-05-later.yaml": event("2024-10-05", "Later")})
+    chart = chart_of(content)
+    assert [bar.label for bar in chart.bars][:2] == ["December 2023", "January 2024"]
+    assert [mark.year for mark in chart.years] == [2024]  # one month of 2023 against ten of 2024
