@@ -148,4 +148,3 @@ def _year_marks(year_slots: dict[int, list[float]]) -> tuple[YearMark, ...]:
             kept.pop()
         kept.append((year, xs[0], len(xs)))
     return tuple(YearMark(year, x) for year, x, _ in kept)
-

@@ -76,8 +76,13 @@
   // Browsers do not scroll a focused link that is on screen but under the bar (Shift+Tab upwards).
   document.addEventListener("focusin", function (event) {
     if (!bar || !event.target.closest(".timeline")) return;
-    var overlap = bar.getBoundingClientRect().bottom - event.target.getBoundingClientRect().top;
-    if (overlap > 0) window.scrollBy(0, -(overlap + 8));
+    function uncover() {
+      var overlap = bar.getBoundingClientRect().bottom - event.target.getBoundingClientRect().top;
+      if (overlap > 0 && document.activeElement === event.target) window.scrollBy(0, -(overlap + 8));
+    }
+    // After the browser's own scrolling to the focus, which may come a frame or two later.
+    window.requestAnimationFrame(uncover);
+    window.setTimeout(uncover, 120);
   });
 
   form.addEventListener("change", function () { apply(); writeAddress(); clearStickyBar(); });

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -135,11 +136,16 @@ def test_the_month_navigation_stays_in_reach_and_jumps_to_the_month(page: Page, 
 
 
 def below_the_sticky_bar(page: Page, selector: str = ":focus") -> bool:
-    return page.evaluate("""(selector) => {
-        const bar = document.querySelector('.period-nav').getBoundingClientRect();
-        const target = document.querySelector(selector).getBoundingClientRect();
-        return target.top >= bar.bottom - 1 || target.bottom <= bar.top;
-    }""", selector)
+    """Whether the element is clear of the bar, once scrolling has settled (within a second)."""
+    try:
+        page.wait_for_function("""(selector) => {
+            const bar = document.querySelector('.period-nav').getBoundingClientRect();
+            const target = document.querySelector(selector).getBoundingClientRect();
+            return target.top >= bar.bottom - 1 || target.bottom <= bar.top;
+        }""", arg=selector, timeout=1000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
