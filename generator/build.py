@@ -19,21 +19,22 @@ class BuildResult:
     warnings: list[Problem]
 
 
-def check(content_dir: Path, strict: bool = False) -> tuple[timeline.Timeline | None, Diagnostics]:
+def check(content_dir: Path, strict: bool = False, drafts: bool = False) -> tuple[timeline.Timeline | None, Diagnostics]:
     """Load, validate and link the content; the timeline is None when there are errors."""
     diagnostics = Diagnostics()
     raw = load.load_content(content_dir, diagnostics)
     records = model.validate(raw, diagnostics)
-    graph = timeline.assemble(records, diagnostics)
+    graph = timeline.assemble(records, diagnostics, drafts)
     failed = diagnostics.errors or (strict and diagnostics.warnings)
     return (None if failed else graph), diagnostics
 
 
 def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict: bool = False,
-          templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR, with_search: bool = True) -> BuildResult:
+          templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR, with_search: bool = True,
+          drafts: bool = False) -> BuildResult:
     """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was."""
     write.check_output_dir(out_dir, protected=[content_dir, templates_dir, static_dir, PROJECT_DIR])
-    graph, diagnostics = check(content_dir, strict)
+    graph, diagnostics = check(content_dir, strict, drafts)
     if graph is None:
         raise ContentError(diagnostics.sorted())
     plan = pages.plan_site(graph)

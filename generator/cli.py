@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", type=_base_url, metavar="URL",
                            help="the address the site is published at (default: base_url in site.yaml)")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument("--drafts", action="store_true",
+                           help="include events marked 'draft: true' (for previews; never publish such a build)")
     build_cmd.add_argument("--no-search", dest="with_search", action="store_false",
                            help="skip the full-text search index (a quicker build for previews)")
 
@@ -79,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     started = time.perf_counter()
     try:
-        result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search)
+        result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,
+                             drafts=args.drafts)
     except ContentError as error:
         report(error.problems)
         print(f"timeline build: {summary(error.problems)}; nothing was written", file=sys.stderr)

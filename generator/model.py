@@ -45,6 +45,7 @@ class Event:
     actor_ids: tuple[str, ...] = ()
     topic_ids: tuple[str, ...] = ()
     importance: str = "notable"
+    draft: bool = False  # built only on request (--drafts), never published
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,7 @@ EVENT_FIELDS = {
     "actors": Field(list_of(record_id), attribute="actor_ids"),
     "topics": Field(list_of(record_id), attribute="topic_ids"),
     "importance": Field(one_of(*IMPORTANCE)),
+    "draft": Field(flag, help="true keeps the event out of the published site"),
     "summary": Field(text, True, help="Markdown, in our own words"),
     "sources": Field(citations, True, attribute="citations", help="at least one source"),
 }

@@ -73,8 +73,9 @@ def event_order(event: Event) -> tuple:
     return (event.date.sort_key, event.id)
 
 
-def assemble(content: Content, diagnostics: Diagnostics) -> Timeline | None:
-    """The linked timeline, reporting every reference that does not resolve."""
+def assemble(content: Content, diagnostics: Diagnostics, drafts: bool = False) -> Timeline | None:
+    """The linked timeline, reporting every reference that does not resolve; draft events are
+    checked like the others but left out unless `drafts` is true."""
     known = known_ids(content)
     _check_references(content, known, diagnostics)
     if not diagnostics.errors:  # a file that failed to load would make its references look unused
@@ -82,7 +83,7 @@ def assemble(content: Content, diagnostics: Diagnostics) -> Timeline | None:
     if content.site is None:
         return None
 
-    ordered = sorted(content.events.values(), key=event_order)
+    ordered = sorted((event for event in content.events.values() if drafts or not event.draft), key=event_order)
     entries = tuple(
         Entry(
             event=event,

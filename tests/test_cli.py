@@ -114,3 +114,28 @@ def test_no_search_builds_without_an_index(content, tmp_path):
     out = tmp_path / "site"
     assert main(["build", "--content", str(content), "--out", str(out), "--no-search"]) == 0
     assert (out / "index.html").is_file() and not (out / "pagefind").exists()
+
+
+def test_drafts_are_checked_but_published_only_on_request(content, tmp_path):
+    write_files(content, {"events/2024-01-20-unconfirmed.yaml": """
+        title: An unconfirmed report
+        date: 2024-01-20
+        draft: true
+        actors: [daniel-noboa]
+        summary: Still being checked.
+        sources: [cnn-2024-01-25-terror]
+        """})
+    out, preview = tmp_path / "site", tmp_path / "preview"
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    assert not (out / "events/2024-01-20-unconfirmed").exists()
+    assert "unconfirmed" not in (out / "index.html").read_text() + (out / "feed.xml").read_text()
+    assert "unconfirmed" not in (out / "actors/daniel-noboa/index.html").read_text()
+
+    assert main(["build", "--content", str(content), "--out", str(preview), "--drafts"]) == 0
+    page = (preview / "events/2024-01-20-unconfirmed/index.html").read_text()
+    assert '<meta name="robots" content="noindex">' in page and "<strong>Draft.</strong>" in page
+    assert '<span class="badge badge-draft">Draft</span>' in (preview / "index.html").read_text()
+
+    break_takeover(content, "title: Gunmen storm", "title: Gunmen storm\ndraft: maybe")
+    result = run("check", "--content", content)
+    assert result.returncode == 1 and ":2:8: error: draft:" in result.stderr
