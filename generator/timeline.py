@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from .dates import PartialDate
 from .diagnostics import Diagnostics, did_you_mean
@@ -80,6 +81,7 @@ def assemble(content: Content, diagnostics: Diagnostics, drafts: bool = False) -
     _check_references(content, known, diagnostics)
     if not diagnostics.errors:  # a file that failed to load would make its references look unused
         _warn_unreferenced(content, known, diagnostics)
+    _warn_likely_duplicates(content, diagnostics)
     if content.site is None:
         return None
 
@@ -178,3 +180,23 @@ def _warn_unreferenced(content: Content, known: dict[str, set[str]], diagnostics
             diagnostics.warning(content.locations[(kind, record_id)].at(),
                                 f"nothing refers to the {kind} '{record_id}'",
                                 f"link it from an event's '{kind}{'' if kind == 'place' else 's'}:', or delete the file")
+
+
+SIMILAR_TITLES = 0.85  # SequenceMatcher ratio above which two titles on one date read as one event
+
+
+def _warn_likely_duplicates(content: Content, diagnostics: Diagnostics) -> None:
+    """Two events on the same date with nearly the same title are probably one event entered twice."""
+    by_date: dict[str, list[Event]] = defaultdict(list)
+    for event_id in sorted(content.events):
+        event = content.events[event_id]
+        by_date[event.date.iso].append(event)
+    for events in by_date.values():  # a handful per date, so comparing every pair stays cheap
+        for later_index, later in enumerate(events):
+            for earlier in events[:later_index]:
+                ratio = SequenceMatcher(None, earlier.title.casefold(), later.title.casefold()).ratio()
+                if ratio >= SIMILAR_TITLES:
+                    diagnostics.warning(content.locations[("event", later.id)].at("title"),
+                                        f"this event looks like a duplicate of '{earlier.id}' (same date, similar title)",
+                                        "merge the two files, or make the titles say how the events differ")
+                    break

@@ -52,7 +52,7 @@ def write_synthetic(root: Path, events: int = 10_000, seed: int = 2024) -> Path:
         year, month, day = 2020 + i % 6, 1 + rng.randrange(12), 1 + rng.randrange(28)
         precision = rng.random()
         date = f"{year}-{month:02d}" if precision < 0.1 else f"{year}-{month:02d}-{day:02d}"
-        words = " ".join(rng.choice(WORDS) for _ in range(4))
+        words = " ".join(rng.sample(WORDS, 7))  # varied enough not to look like duplicates
         cited = rng.sample(range(n_sources), k=1 + rng.randrange(3))
         cited[0] = i % n_sources  # every source is cited at least once
         cited = list(dict.fromkeys(cited))

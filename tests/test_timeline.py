@@ -67,3 +67,23 @@ def test_indexes_and_neighbours(content):
     first, middle, last = graph.entries
     assert graph.neighbours(first) == (None, middle)
     assert graph.neighbours(last) == (middle, None)
+
+
+def test_a_likely_duplicate_event_is_a_warning_naming_the_other(content):
+    write_files(content, {"events/2024-01-09-tv-studio-stormed.yaml": """
+        title: Gunmen storm TC Television's studio during a live broadcast
+        date: 2024-01-09
+        summary: The same takeover, entered twice.
+        sources: [ap-2024-01-10-tv-station]
+        """, "events/2024-01-09-other.yaml": """
+        title: Curfew announced across the country
+        date: 2024-01-09
+        summary: A different event on the same day.
+        sources: [ap-2024-01-10-tv-station]
+        """})
+    graph, found = problems(content)
+    assert graph is not None
+    assert found == [
+        "content/events/2024-01-09-tv-studio-stormed.yaml:1:8: warning: this event looks like a duplicate of "
+        "'2024-01-09-tc-television-takeover' (same date, similar title)\n"
+        "    hint: merge the two files, or make the titles say how the events differ"]
