@@ -91,27 +91,27 @@ def month_label(index: int) -> str:
 
 def lay_out(timeline: Timeline) -> Overview | None:
     """The chart of every dated month from the first to the last, or None without month-dated events."""
-    counts: dict[int, Month] = {}
+    dated: dict[int, Month] = {}  # the months that have events, by month_index
     undated: list[Month] = []
     for months in timeline.by_year.values():
         for month in months:
             if month.month is None:
                 undated.append(month)
             else:
-                counts[month_index(month.year, month.month)] = month
-    if not counts:
+                dated[month_index(month.year, month.month)] = month
+    if not dated:
         return None
 
     slots: list[tuple[str, int, int]] = []  # ("month", index, index) or ("break", first, last)
-    first, last = min(counts), max(counts)
+    first, last = min(dated), max(dated)
     index = first
     while index <= last:
-        if index in counts:
+        if index in dated:
             slots.append(("month", index, index))
             index += 1
             continue
         run_end = index
-        while run_end + 1 <= last and run_end + 1 not in counts:
+        while run_end + 1 <= last and run_end + 1 not in dated:
             run_end += 1
         if run_end - index + 1 >= LONG_GAP:
             slots.append(("break", index, run_end))
@@ -119,7 +119,7 @@ def lay_out(timeline: Timeline) -> Overview | None:
             slots += [("month", i, i) for i in range(index, run_end + 1)]
         index = run_end + 1
 
-    peak = max(len(month.entries) for month in counts.values())
+    peak = max(len(month.entries) for month in dated.values())
     step = 100 / len(slots)
     bars, breaks = [], []
     year_slots: dict[int, list[float]] = {}  # where each year's slots start, to place its label
@@ -128,7 +128,7 @@ def lay_out(timeline: Timeline) -> Overview | None:
         if kind == "break":
             breaks.append(Break(month_label(start), month_label(end), x, round(step, 3)))
             continue
-        month = counts.get(start)
+        month = dated.get(start)
         count = len(month.entries) if month else 0
         bars.append(Bar(month_label(start), month.anchor if month else "", count, x, round(step, 3),
                         round(x + step * 0.15, 3), round(step * 0.7, 3), round(PLOT_HEIGHT * count / peak, 1)))

@@ -79,9 +79,15 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
         excerpt=markup.excerpt,
         plain=markup.plain_text,
         date_words=PartialDate.display,
+        events=event_count,
         atom_time=lambda date: _atom_time(date, zone),
     )
     return env
+
+
+def event_count(number: int) -> str:
+    """How many events, in words ("1 event", "2 events"), for every template that counts them."""
+    return f"{number} event" if number == 1 else f"{number} events"
 
 
 def _atom_time(date: PartialDate, zone) -> str:
