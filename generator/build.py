@@ -29,11 +29,17 @@ def check(content_dir: Path, strict: bool = False, drafts: bool = False) -> tupl
     return (None if failed else graph), diagnostics
 
 
+def check_output(out_dir: Path, content_dir: Path, templates_dir: Path = TEMPLATES_DIR,
+                 static_dir: Path = STATIC_DIR) -> None:
+    """Raise OutputError when replacing out_dir would destroy the sources of the site or the project."""
+    write.check_output_dir(out_dir, protected=[content_dir, templates_dir, static_dir, PROJECT_DIR])
+
+
 def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict: bool = False,
           templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR, with_search: bool = True,
           drafts: bool = False) -> BuildResult:
     """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was."""
-    write.check_output_dir(out_dir, protected=[content_dir, templates_dir, static_dir, PROJECT_DIR])
+    check_output(out_dir, content_dir, templates_dir, static_dir)
     graph, diagnostics = check(content_dir, strict, drafts)
     if graph is None:
         raise ContentError(diagnostics.sorted())

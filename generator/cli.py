@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__, build
+from . import __version__, build, serve
 from .diagnostics import ContentError, Problem
 from .search import SearchIndexError
 from .write import OutputError
@@ -51,7 +51,27 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                            help="the content folder (default: content)")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+
+    serve_cmd = commands.add_parser("serve", help="preview the site while you edit it",
+                                    description="Build the site with its drafts, serve it, and rebuild and reload "
+                                                "the open pages on every save in content/, templates/ or static/. "
+                                                "A save with errors shows them in the browser instead of the site.")
+    serve_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                           help="the content folder (default: content)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="the port to listen on (default: 8000)")
+    serve_cmd.add_argument("--out", type=Path, metavar="DIR",
+                           help="keep the preview in this folder (default: a temporary folder, removed on exit)")
+    serve_cmd.add_argument("--no-search", dest="with_search", action="store_false",
+                           help="skip the search index on every rebuild")
     return main
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number from 1 to 65535")
+    return int(value)
 
 
 def report(problems: list[Problem]) -> None:
@@ -79,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_CONTENT
         print(f"timeline check: {len(graph.entries)} events, {summary(problems)}")
         return EXIT_OK
+    if args.command == "serve":
+        return run_serve(args)
     started = time.perf_counter()
     try:
         result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,
@@ -96,6 +118,25 @@ def main(argv: list[str] | None = None) -> int:
     report(result.warnings)
     print(f"timeline build: wrote {result.files} files to {args.out} in {time.perf_counter() - started:.1f} s"
           + (f" ({summary(result.warnings)})" if result.warnings else ""))
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    out_dir = args.out or serve.temporary_output()
+    preview = serve.Preview(args.content, out_dir, f"http://{args.host}:{args.port}/", args.with_search)
+    try:
+        build.check_output(out_dir, args.content)
+        serve.serve(preview, args.host, args.port)
+    except OutputError as error:
+        print(f"timeline serve: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        print(f"timeline serve: cannot listen on {args.host}:{args.port}: {error.strerror}\n"
+              f"    hint: stop the other server, or choose another port with --port {args.port + 1}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if args.out is None:
+            serve.remove_output(out_dir)
     return EXIT_OK
 
 
