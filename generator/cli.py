@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__, build, serve
+from . import __version__, build, scaffold, serve
 from .diagnostics import ContentError, Problem
 from .search import SearchIndexError
 from .write import OutputError
@@ -65,7 +65,53 @@ def parser() -> argparse.ArgumentParser:
                            help="keep the preview in this folder (default: a temporary folder, removed on exit)")
     serve_cmd.add_argument("--no-search", dest="with_search", action="store_false",
                            help="skip the search index on every rebuild")
+
+    new_cmd = commands.add_parser(
+        "new", help="start a new record file for you to fill in",
+        description="Write content/<kind>s/<id>.yaml, pre-filled and commented; the id comes from the name "
+                    "(with the date first for events). It will not build until every TODO is replaced. "
+                    "An existing file is never overwritten.",
+        epilog='example: timeline new event "Gunmen storm a TV studio" --date 2024-01-09 '
+               "--actors tc-television --place guayaquil --source ap-2024-01-10-armed-men-break-into-tv-station")
+    new_cmd.add_argument("kind", choices=scaffold.KINDS, help="the kind of record")
+    new_cmd.add_argument("name", help="an event's or source's title, or the name of an actor, topic or place")
+    new_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                         help="the content folder (default: content)")
+    new_cmd.add_argument("--date", help="an event's date, or a source's publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    new_cmd.add_argument("--actors", type=_ids, default=(), metavar="IDS", help="event: actor ids, comma-separated")
+    new_cmd.add_argument("--topics", type=_ids, default=(), metavar="IDS", help="event: topic ids, comma-separated")
+    new_cmd.add_argument("--place", metavar="ID", help="event: a place id")
+    new_cmd.add_argument("--source", type=_ids, default=(), metavar="IDS", help="event: source ids, comma-separated")
+    new_cmd.add_argument("--kind", dest="kind_of_actor", metavar="KIND", help="actor: person, criminal-group, ...")
+    new_cmd.add_argument("--publisher", help="source: who published it (also starts the source's id)")
     return main
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+NEW_OPTIONS = {"actors": "event", "topics": "event", "place": "event", "source": "event",
+               "kind_of_actor": "actor", "publisher": "source"}
+
+
+def run_new(args: argparse.Namespace) -> int:
+    misplaced = [name for name, kind in NEW_OPTIONS.items() if getattr(args, name) and args.kind != kind]
+    if args.date and args.kind not in ("event", "source"):
+        misplaced.insert(0, "date")
+    if misplaced:
+        option = "--" + misplaced[0].replace("kind_of_actor", "kind")
+        print(f"timeline new: {option} does not apply to a new {args.kind}", file=sys.stderr)
+        return EXIT_USAGE
+    request = scaffold.NewRecord(args.kind, args.name, args.date, args.actors, args.topics, args.place,
+                                 args.source, args.kind_of_actor, args.publisher)
+    try:
+        path = scaffold.create(request, args.content)
+    except scaffold.ScaffoldError as error:
+        print(f"timeline new: {error}" + (f"\n    hint: {error.hint}" if error.hint else ""), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"timeline new: wrote {path.as_posix()}; replace every TODO in it, then run: timeline check")
+    return EXIT_OK
 
 
 def _port(value: str) -> int:
@@ -101,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "new":
+        return run_new(args)
     started = time.perf_counter()
     try:
         result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,

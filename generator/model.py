@@ -21,6 +21,8 @@ RESERVED_PAGE_IDS = {"events", "actors", "topics", "places", "sources", "data", 
                      "sitemap", "robots", "404", "index", "pagefind", "es", "changes", "figures",
                      "search"}
 _FILE_DATE_PREFIX = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-")
+PLACEHOLDER = "TODO"
+"""How `timeline new` marks what an editor still has to write; a record holding it does not build."""
 
 
 # --- Typed records -----------------------------------------------------------------------
@@ -380,12 +382,30 @@ def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diag
                 diagnostics.error(record.at(), f"the required field '{key}' is missing",
                                   f"add '{key}:'{help_text}")
             continue
+        placeholder = _placeholder_path(record.data[key])
+        if placeholder is not None:
+            diagnostics.error(record.at(key, *placeholder), f"{key}: still holds the {PLACEHOLDER} placeholder",
+                              f"replace the {PLACEHOLDER} text with your own"
+                              + ("" if spec.required else ", or delete the field"))
+            continue
         try:
             values[spec.attribute or key] = spec.check(record.data[key])
         except FieldError as error:
             where = record.key_at(key, *error.path) if error.on_key else record.at(key, *error.path)
             diagnostics.error(where, f"{key}: {error}", error.hint)
     return values
+
+
+def _placeholder_path(value: Any, path: tuple = ()) -> tuple | None:
+    """Where inside a value a placeholder is left, or None."""
+    if isinstance(value, str):
+        return path if value.lstrip().startswith(PLACEHOLDER) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _placeholder_path(item, path + (key,))
+        if found is not None:
+            return found
+    return None
 
 
 def _has_required(values: dict, fields: dict[str, Field]) -> bool:
