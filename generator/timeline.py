@@ -81,6 +81,7 @@ def assemble(content: Content, diagnostics: Diagnostics, drafts: bool = False) -
     _check_references(content, known, diagnostics)
     if not diagnostics.errors:  # a file that failed to load would make its references look unused
         _warn_unreferenced(content, known, diagnostics)
+        _warn_without_place(content, diagnostics)  # errors first: one thing at a time for the editor
     _warn_likely_duplicates(content, diagnostics)
     if content.site is None:
         return None
@@ -180,6 +181,15 @@ def _warn_unreferenced(content: Content, known: dict[str, set[str]], diagnostics
             diagnostics.warning(content.locations[(kind, record_id)].at(),
                                 f"nothing refers to the {kind} '{record_id}'",
                                 f"link it from an event's '{kind}{'' if kind == 'place' else 's'}:', or delete the file")
+
+
+def _warn_without_place(content: Content, diagnostics: Diagnostics) -> None:
+    """Readers look events up by place; one left out is missing from its place's page and the map."""
+    for event_id in sorted(content.events):
+        if content.events[event_id].place_id is None:
+            diagnostics.warning(content.locations[("event", event_id)].at(), "this event has no place",
+                                "add 'place:' with an id from content/places/; for an event across the "
+                                "whole country, use the country's place")
 
 
 SIMILAR_TITLES = 0.85  # SequenceMatcher ratio above which two titles on one date read as one event

@@ -65,6 +65,9 @@ SMALL_CONTENT = {
         latitude: -2.19
         longitude: -79.89
         """,
+    "places/ecuador.yaml": """
+        name: Ecuador
+        """,
     "events/2024-01-09-tc-television-takeover.yaml": """
         title: Gunmen storm TC Televisión's studio during a live broadcast
         date: 2024-01-09
@@ -83,6 +86,7 @@ SMALL_CONTENT = {
     "events/2024-01-internal-armed-conflict.yaml": """
         title: Noboa declares an internal armed conflict
         date: 2024-01
+        place: ecuador
         actors: [daniel-noboa]
         topics: [attacks-on-media]
         summary: The president declared an internal armed conflict.

@@ -85,7 +85,8 @@ def test_placeholders_fail_the_check_with_their_line_until_they_are_filled(conte
     ]
     text = path.read_text(encoding="utf-8")
     filled = (text.replace("TODO-a-file-name-from-content-sources", "cnn-2024-01-25-terror")
-              .replace("TODO: what happened", "The government extended the curfew. What happened"))
+              .replace("TODO: what happened", "The government extended the curfew. What happened")
+              .replace("# place: guayaquil", "place: ecuador"))
     path.write_text(filled, encoding="utf-8")
     assert check(capsys, content) == (0, "")
 

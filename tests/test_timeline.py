@@ -73,11 +73,13 @@ def test_a_likely_duplicate_event_is_a_warning_naming_the_other(content):
     write_files(content, {"events/2024-01-09-tv-studio-stormed.yaml": """
         title: Gunmen storm TC Television's studio during a live broadcast
         date: 2024-01-09
+        place: guayaquil
         summary: The same takeover, entered twice.
         sources: [ap-2024-01-10-tv-station]
         """, "events/2024-01-09-other.yaml": """
         title: Curfew announced across the country
         date: 2024-01-09
+        place: ecuador
         summary: A different event on the same day.
         sources: [ap-2024-01-10-tv-station]
         """})
@@ -87,3 +89,22 @@ def test_a_likely_duplicate_event_is_a_warning_naming_the_other(content):
         "content/events/2024-01-09-tv-studio-stormed.yaml:1:8: warning: this event looks like a duplicate of "
         "'2024-01-09-tc-television-takeover' (same date, similar title)\n"
         "    hint: merge the two files, or make the titles say how the events differ"]
+
+
+def test_an_event_without_a_place_is_a_warning_once_the_content_has_no_errors(content):
+    write_files(content, {"events/2024-02-somewhere.yaml": """
+        title: Something happened somewhere
+        date: 2024-02
+        summary: Nobody said where.
+        sources: [ap-2024-01-10-tv-station]
+        """})
+    graph, found = problems(content)
+    assert graph is not None
+    assert found == [
+        "content/events/2024-02-somewhere.yaml:1:1: warning: this event has no place\n"
+        "    hint: add 'place:' with an id from content/places/; for an event across the whole country, "
+        "use the country's place"]
+
+    write_files(content, {"events/2024-02-broken.yaml": "title: [unclosed\n"})
+    _, found = problems(content)
+    assert not any("has no place" in problem for problem in found), "errors come first, one thing at a time"
