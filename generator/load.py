@@ -258,8 +258,8 @@ def _listing(folder: Path, suffix: str, root: Path, shown, diagnostics: Diagnost
     files = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         path = folder / entry.name
-        if entry.name.startswith("."):
-            continue  # editor swap files, .DS_Store, .gitkeep
+        if entry.name.startswith(".") or entry.name.endswith("~"):
+            continue  # editors' swap and backup files, .DS_Store, .gitkeep
         if not entry.name.endswith(suffix):
             diagnostics.error(Location(shown(path)), f"only {suffix} files belong in {folder.name}/",
                               f"rename it to end in {suffix}, or move it out of the content folder")

@@ -105,6 +105,8 @@ def test_other_files_and_folders_in_record_folders_are_reported(content):
     (content / "events" / "notes.txt").write_text("x")
     (content / "events" / "folder.yaml").mkdir()
     (content / "events" / ".gitkeep").write_text("")
+    (content / "events" / ".2024-01-09-x.yaml.swp").write_text("\x00")  # an editor's swap file
+    (content / "events" / "2024-01-09-x.yaml~").write_text("title: [")  # an editor's backup copy
     _, problems = load(content)
     assert "content/events/folder.yaml:1:1: error: expected a file here" in problems
     assert any(p.startswith("content/events/notes.txt:1:1: error: only .yaml files belong in events/") for p in problems)
