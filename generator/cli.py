@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__, build, scaffold, serve
+from . import __version__, build, scaffold, schema, serve
 from .diagnostics import ContentError, Problem
 from .search import SearchIndexError
 from .write import OutputError
@@ -84,6 +84,13 @@ def parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--source", type=_ids, default=(), metavar="IDS", help="event: source ids, comma-separated")
     new_cmd.add_argument("--kind", dest="kind_of_actor", metavar="KIND", help="actor: person, criminal-group, ...")
     new_cmd.add_argument("--publisher", help="source: who published it (also starts the source's id)")
+
+    schema_cmd = commands.add_parser(
+        "schema", help="write JSON Schemas of the record files, for editors' YAML tools",
+        description="Write <kind>.schema.json for events, actors, topics, places, sources and site.yaml. "
+                    "YAML language servers use them for completion and inline errors (see docs/editing.md).")
+    schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR",
+                            help="the folder to write them to (default: schemas)")
     return main
 
 
@@ -149,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_serve(args)
     if args.command == "new":
         return run_new(args)
+    if args.command == "schema":
+        try:
+            written = schema.write_schemas(args.out)
+        except OSError as error:
+            print(f"timeline schema: cannot write to {args.out}: {error.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"timeline schema: wrote {len(written)} schemas to {args.out.as_posix()}")
+        return EXIT_OK
     started = time.perf_counter()
     try:
         result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,

@@ -138,6 +138,22 @@ class FieldError(ValueError):
         self.hint, self.path, self.on_key = hint, path, on_key
 
 
+def accepts(json_schema: dict) -> Callable:
+    """Record, beside a check, the JSON Schema of the values it accepts, so that the schemas
+    given to editors' YAML tools (generator/schema.py) come from the same rules as the build."""
+    def attach(check: Callable) -> Callable:
+        check.json_schema = json_schema
+        return check
+    return attach
+
+
+_PLACEHOLDER_START = re.compile(rf"\s*{PLACEHOLDER}\b")  # "TODO: ..." but not "Todos Santos" or "TODOS"
+_NOT_A_PLACEHOLDER = rf"^(?!\s*{PLACEHOLDER}\b)"
+_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN.pattern}
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + r"[\s\S]*\S"})
 def text(value: Any) -> str:
     if not isinstance(value, str):
         hint = "put the text in quotes" if isinstance(value, (int, float, bool)) else None
@@ -147,6 +163,7 @@ def text(value: Any) -> str:
     return value.strip()
 
 
+@accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + r"\s*\S[^\n]*\n?$"})
 def line(value: Any) -> str:
     value = text(value)
     if "\n" in value:
@@ -154,12 +171,17 @@ def line(value: Any) -> str:
     return value
 
 
+@accepts({"type": "boolean"})
 def flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise FieldError(f"expected true or false, found {describe(value)}")
     return value
 
 
+@accepts({"anyOf": [  # YAML reads 2024 as a number, 2024-01 and 2024-01-09 as text
+    {"type": "string", "pattern": r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"},
+    {"type": "integer", "minimum": 1, "maximum": 9999},
+]})
 def date(value: Any) -> PartialDate:
     try:
         return PartialDate.parse(value)
@@ -167,6 +189,7 @@ def date(value: Any) -> PartialDate:
         raise FieldError(str(error), error.hint) from None
 
 
+@accepts(_ID_SCHEMA)
 def record_id(value: Any) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         shown = f"'{value}'" if isinstance(value, str) else describe(value)
@@ -182,7 +205,7 @@ def one_of(*allowed: str) -> Callable[[Any], str]:
             hint = did_you_mean(value, allowed) if isinstance(value, str) else None
             raise FieldError(f"{shown} is not allowed here; use one of: {', '.join(allowed)}", hint)
         return value
-    return check
+    return accepts({"enum": list(allowed)})(check)
 
 
 def list_of(item: Callable[[Any], Any], unique: bool = True) -> Callable[[Any], tuple]:
@@ -200,9 +223,10 @@ def list_of(item: Callable[[Any], Any], unique: bool = True) -> Callable[[Any], 
                 raise FieldError(f"'{element}' is listed twice", "remove the repeated item", (index,))
             items.append(checked)
         return tuple(items)
-    return check
+    return accepts({"type": "array", "items": item.json_schema, **({"uniqueItems": True} if unique else {})})(check)
 
 
+@accepts({"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"})
 def web_address(value: Any) -> str:
     value = line(value)
     parts = urlsplit(value)
@@ -219,16 +243,18 @@ def number(low: float, high: float) -> Callable[[Any], float]:
         if not low <= value <= high:
             raise FieldError(f"{value} is outside {low} to {high}")
         return float(value)
-    return check
+    return accepts({"type": "number", "minimum": low, "maximum": high})(check)
 
 
+@accepts({"type": "string", "pattern": _LANGUAGE.pattern})
 def language(value: Any) -> str:
     value = line(value)
-    if not re.match(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", value):
+    if not _LANGUAGE.match(value):
         raise FieldError(f"'{value}' is not a language code", "use a code such as en, es or pt-BR")
     return value
 
 
+@accepts({"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_+\-/]*$"})
 def time_zone(value: Any) -> str:
     value = line(value)
     if tz.gettz(value) is None:
@@ -236,6 +262,11 @@ def time_zone(value: Any) -> str:
     return value
 
 
+@accepts({"anyOf": [
+    _ID_SCHEMA,
+    {"type": "object", "properties": {"source": _ID_SCHEMA, "note": line.json_schema},
+     "required": ["source"], "additionalProperties": False},
+]})
 def citation(value: Any) -> Citation:
     if isinstance(value, str):
         return Citation(record_id(value))
@@ -259,6 +290,7 @@ def citation(value: Any) -> Citation:
     return Citation(source_id, note)
 
 
+@accepts(list_of(citation, unique=False).json_schema)
 def citations(value: Any) -> tuple[Citation, ...]:
     checked = list_of(citation, unique=False)(value)
     seen = set()
@@ -281,34 +313,43 @@ class Field:
 EVENT_FIELDS = {
     "title": Field(line, True, help="a headline in our own words"),
     "date": Field(date, True, help="YYYY, YYYY-MM or YYYY-MM-DD"),
-    "end_date": Field(date),
-    "approximate": Field(flag),
-    "place": Field(record_id, attribute="place_id"),
-    "actors": Field(list_of(record_id), attribute="actor_ids"),
-    "topics": Field(list_of(record_id), attribute="topic_ids"),
-    "importance": Field(one_of(*IMPORTANCE)),
+    "end_date": Field(date, help="for an event that spans time: YYYY, YYYY-MM or YYYY-MM-DD, not before date"),
+    "approximate": Field(flag, help="true when the sources give the date only roughly"),
+    "place": Field(record_id, attribute="place_id", help="a place id: a file name in content/places/"),
+    "actors": Field(list_of(record_id), attribute="actor_ids", help="actor ids: file names in content/actors/"),
+    "topics": Field(list_of(record_id), attribute="topic_ids", help="topic ids: file names in content/topics/"),
+    "importance": Field(one_of(*IMPORTANCE), help="major (the turning points), notable (the default) or minor"),
     "draft": Field(flag, help="true keeps the event out of the published site"),
     "summary": Field(text, True, help="Markdown, in our own words"),
     "sources": Field(citations, True, attribute="citations", help="at least one source"),
 }
 ACTOR_FIELDS = {
-    "name": Field(line, True), "kind": Field(one_of(*ACTOR_KINDS), True), "role": Field(line),
-    "aliases": Field(list_of(line)), "summary": Field(text),
-    "sources": Field(citations, attribute="citations"),
+    "name": Field(line, True, help="the name the sources use"),
+    "kind": Field(one_of(*ACTOR_KINDS), True, help="what sort of actor this is"),
+    "role": Field(line, help="one line: who they are"), "aliases": Field(list_of(line), help="other names"),
+    "summary": Field(text, help="Markdown, in our own words"),
+    "sources": Field(citations, attribute="citations", help="the sources of the summary"),
 }
-TOPIC_FIELDS = {"name": Field(line, True), "summary": Field(text)}
+TOPIC_FIELDS = {"name": Field(line, True, help="the topic's name"),
+                "summary": Field(text, help="Markdown; give figures with the source that states them")}
 PLACE_FIELDS = {
-    "name": Field(line, True), "province": Field(line),
-    "latitude": Field(number(-90, 90)), "longitude": Field(number(-180, 180)),
+    "name": Field(line, True, help="the place's name"), "province": Field(line, help="the province it is in"),
+    "latitude": Field(number(-90, 90), help="decimal degrees"),
+    "longitude": Field(number(-180, 180), help="decimal degrees"),
 }
 SOURCE_FIELDS = {
-    "title": Field(line, True, help="the headline as published"), "publisher": Field(line, True),
-    "published": Field(date, True), "url": Field(web_address), "author": Field(line),
-    "language": Field(language), "archived_url": Field(web_address),
+    "title": Field(line, True, help="the headline as published"),
+    "publisher": Field(line, True, help="the outlet or agency"),
+    "published": Field(date, True, help="YYYY, YYYY-MM or YYYY-MM-DD"),
+    "url": Field(web_address, help="the article's address, only where known"),
+    "author": Field(line), "language": Field(language, help="a code such as en or es"),
+    "archived_url": Field(web_address, help="an archived copy"),
 }
 SITE_FIELDS = {
-    "title": Field(line, True), "description": Field(line, True), "base_url": Field(web_address, True),
-    "language": Field(language), "time_zone": Field(time_zone), "repository": Field(web_address),
+    "title": Field(line, True, help="the site's name"), "description": Field(line, True, help="one sentence"),
+    "base_url": Field(web_address, True, help="the address the site is published at"),
+    "language": Field(language), "time_zone": Field(time_zone, help="such as America/Guayaquil"),
+    "repository": Field(web_address, help="the repository's address"),
 }
 PAGE_FIELDS = {"title": Field(line, True), "description": Field(line), "menu": Field(line)}
 
@@ -399,7 +440,7 @@ def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diag
 def _placeholder_path(value: Any, path: tuple = ()) -> tuple | None:
     """Where inside a value a placeholder is left, or None."""
     if isinstance(value, str):
-        return path if value.lstrip().startswith(PLACEHOLDER) else None
+        return path if _PLACEHOLDER_START.match(value) else None
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
         found = _placeholder_path(item, path + (key,))

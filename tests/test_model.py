@@ -61,7 +61,7 @@ def test_event_rules(content, fields, expected):
      "content/sources/bad-url.yaml:4:6: error: url: 'javascript:alert(1)' is not a web address\n"
      "    hint: addresses start with https:// or http://; leave the field out if it is not known"),
     ("sources/no-date.yaml", "title: T\npublisher: P\n",
-     "content/sources/no-date.yaml:1:1: error: the required field 'published' is missing\n    hint: add 'published:'"),
+     "content/sources/no-date.yaml:1:1: error: the required field 'published' is missing\n    hint: add 'published:' (YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("places/north-pole.yaml", "name: Pole\nlatitude: 91\n",
      "content/places/north-pole.yaml:2:11: error: latitude: 91 is outside -90 to 90"),
     ("actors/someone.yaml", "name: Someone\nkind: gang\n",

@@ -1,0 +1,54 @@
+"""Describes the content model as JSON Schemas, for the completion and inline errors of editors' YAML tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import (ACTOR_FIELDS, EVENT_FIELDS, PLACE_FIELDS, SITE_FIELDS, SOURCE_FIELDS, TOPIC_FIELDS, Field)
+
+DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft YAML language servers support best
+RECORDS = {
+    "event": ("Timeline event", "One event: content/events/<date>-<slug>.yaml", EVENT_FIELDS),
+    "actor": ("Timeline actor", "A person, group, institution or country: content/actors/<id>.yaml", ACTOR_FIELDS),
+    "topic": ("Timeline topic", "A theme events share: content/topics/<id>.yaml", TOPIC_FIELDS),
+    "place": ("Timeline place", "Where events happened: content/places/<id>.yaml", PLACE_FIELDS),
+    "source": ("Timeline source", "An article events cite: content/sources/<id>.yaml", SOURCE_FIELDS),
+    "site": ("Timeline site settings", "The site's title, address and language: content/site.yaml", SITE_FIELDS),
+}
+EXTRA_RULES = {("event", "sources"): {"minItems": 1}}
+"""Rules the model checks outside the field table (an event needs at least one source)."""
+
+
+def schemas() -> dict[str, dict]:
+    """Each kind of record file's JSON Schema, by kind."""
+    return {kind: _object_schema(kind, title, description, fields)
+            for kind, (title, description, fields) in RECORDS.items()}
+
+
+def _object_schema(kind: str, title: str, description: str, fields: dict[str, Field]) -> dict:
+    properties = {}
+    for key, field in fields.items():
+        properties[key] = {**field.check.json_schema, **EXTRA_RULES.get((kind, key), {})}
+        if field.help:
+            properties[key] = {"description": field.help, **properties[key]}
+    return {
+        "$schema": DRAFT,
+        "title": title,
+        "description": description + " (docs/editing.md explains every field)",
+        "type": "object",
+        "properties": properties,
+        "required": [key for key, field in fields.items() if field.required],
+        "additionalProperties": False,
+    }
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write <kind>.schema.json for every kind; the same model always gives the same bytes."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, schema in schemas().items():
+        path = out_dir / f"{kind}.schema.json"
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
