@@ -141,12 +141,8 @@ def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0) -> Any:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        # An unclosed quote is found at the end of the file; the editor needs the line where it opened.
-        opened = error.context and "quoted scalar" in error.context and error.context_mark
-        mark = (error.context_mark if opened else error.problem_mark) or error.context_mark
-        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
-        message, hint = explain_yaml_error(error, text)
-        raise _YamlProblem(line, column, message, hint) from None
+        message, hint, (line, column) = explain_yaml_error(error, text)
+        raise _YamlProblem(line + line_offset, column, message, hint) from None
     except yaml.YAMLError as error:  # e.g. a reader error on a control character
         raise _YamlProblem(1 + line_offset, 1, f"YAML cannot read this file: {error}") from None
     if node is None:
@@ -200,30 +196,93 @@ def _refused_tag(node: yaml.Node, offset: int) -> _YamlProblem:
                         "write plain text, numbers, true/false, lists and mappings only")
 
 
-def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str | None]:
-    """Turn PyYAML's parser vocabulary into a plain cause and a fix."""
+def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str | None, tuple[int, int]]:
+    """Turn PyYAML's parser vocabulary into a plain cause, a fix, and the line and column
+    (from 1) where the editor should look, which is not always where the parser gave up."""
     problem = (error.problem or str(error)).strip()
     context = (error.context or "").strip()
-    mark = error.problem_mark
-    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    mark = error.problem_mark or error.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    opened = error.context_mark
+    opened_at = (opened.line + 1, opened.column + 1) if opened else where
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+    before = line_text[: mark.column] if mark else ""
+
     if "\\t" in problem or "'\\t'" in problem or "\t" in line_text[: (mark.column + 1 if mark else 0)]:
-        return "a tab character is used for indentation", "YAML indents with spaces only: replace the tab with spaces"
-    if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in context:
-        return "a quoted text is not closed", "add the closing quote (\" or ') at the end of the text"
+        return ("a tab character is used for indentation",
+                "YAML indents with spaces only: replace the tab with spaces", where)
+    if "while scanning a quoted scalar" in context:
+        return "a quoted text is not closed", "add the closing quote (\" or ') at the end of the text", opened_at
+    if "while parsing a flow sequence" in context:
+        return ("a list opened with '[' is not closed",
+                "end the list with ']' on the same line, or write one '- item' per line", opened_at)
+    if "while parsing a flow mapping" in context:
+        return "a '{' is not closed", "end it with '}', or write one 'key: value' per line", opened_at
+    if "cannot start any token" in problem and mark:
+        return (f"a value cannot start with '{line_text[mark.column: mark.column + 1]}'",
+                f"put the whole text in quotes, for example: {_quoted(line_text)}", where)
+    if before.rstrip().endswith(("\"", "'")) and any(phrase in problem for phrase in (
+            "expected <block end>", "expected <document start>", "did not find expected key")):
+        return "more text follows a closing quote", f"put the whole text in quotes, for example: {_quoted(line_text)}", \
+            where
+    previous = _previous_line(lines, mark.line) if mark else None
+    indentation_trouble = any(phrase in problem for phrase in (
+        "mapping values are not allowed", "expected <block end>", "did not find expected key", "bad indentation",
+        "expected <document start>"))
+    if indentation_trouble and previous is not None and ":" not in lines[previous] \
+            and not lines[previous].lstrip().startswith("-") and _indent(lines[previous]) <= _indent(line_text):
+        # A field name without its colon reads as text, and YAML only notices at the next line.
+        return "this line has no ':' after its field name", "write 'field: value'", (previous + 1, 1)
     if "mapping values are not allowed" in problem:
+        if previous is not None and _indent(line_text) > _indent(lines[previous]):
+            return ("this line is indented more than the field above it",
+                    "line fields up under each other with the same number of spaces", (mark.line + 1, 1))
         return ("a colon followed by a space starts a new field here",
-                "put text that contains ': ' in quotes, or check the indentation of this line")
-    if "expected <block end>" in problem or "did not find expected key" in problem or "bad indentation" in problem:
-        return "the indentation of this line does not match the lines around it", \
-            "line fields up under each other with the same number of spaces"
+                "put text that contains ': ' in quotes, or check the indentation of this line", where)
+    if any(phrase in problem for phrase in ("expected <block end>", "did not find expected key", "bad indentation",
+                                            "expected <document start>")):
+        return ("the indentation of this line does not match the lines around it",
+                "line fields up under each other with the same number of spaces", where)
     if "did not find expected '-' indicator" in problem:
-        return "a list item is indented differently from the others", "start every item of a list with '- ' at the same column"
+        return ("a list item is indented differently from the others",
+                "start every item of a list with '- ' at the same column", where)
     if "found undefined alias" in problem:
-        return "an alias (*name) refers to nothing", "remove the alias; content files need no anchors"
+        return "an alias (*name) refers to nothing", "remove the alias; content files need no anchors", where
     if "could not find expected ':'" in problem:
-        return "a line is missing the ':' after its field name", "write 'field: value'"
+        return "this line has no ':' after its field name", "write 'field: value'", opened_at
+    if "found unexpected end of stream" in problem:
+        return "the file ends in the middle of a value", "check the last lines for a missing quote or bracket", where
     cause = f"{context}; {problem}" if context else problem
-    return f"YAML syntax error: {cause}", None
+    return f"YAML syntax error: {cause}", None, where
+
+
+def _quoted(line: str) -> str:
+    """The line with its value quoted the simplest way YAML allows."""
+    indent = line[: len(line) - len(line.lstrip())]
+    rest = line.strip()
+    item = "- " if rest.startswith("- ") else ""
+    key, separator, value = rest[len(item):].partition(": ")
+    prefix, value = (f"{key}: ", value) if separator else ("", key)
+    value = value.strip()
+    if "'" in value and '"' not in value and "\\" not in value:
+        quoted = f'"{value}"'
+    else:
+        quoted = "'" + value.replace("'", "''") + "'"  # inside single quotes only ' needs escaping, by doubling
+    return f"{indent}{item}{prefix}{quoted}".strip()
+
+
+def _previous_line(lines: list[str], index: int) -> int | None:
+    """The nearest line above `index` that holds something other than a comment."""
+    for candidate in range(index - 1, -1, -1):
+        stripped = lines[candidate].strip()
+        if stripped and not stripped.startswith("#"):
+            return candidate
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:

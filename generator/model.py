@@ -180,7 +180,7 @@ def flag(value: Any) -> bool:
 
 @accepts({"anyOf": [  # YAML reads 2024 as a number, 2024-01 and 2024-01-09 as text
     {"type": "string", "pattern": r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"},
-    {"type": "integer", "minimum": 1, "maximum": 9999},
+    {"type": "integer", "minimum": 1000, "maximum": 9999},
 ]})
 def date(value: Any) -> PartialDate:
     try:

@@ -1,5 +1,7 @@
 import os
 
+import pytest
+
 from generator.diagnostics import Diagnostics
 from generator.load import MAX_FILE_BYTES, load_content
 from conftest import write_files
@@ -42,26 +44,54 @@ def test_duplicate_keys_are_rejected_with_both_lines(content):
     assert "content/events/2024-01-09-x.yaml:3:1: error: the field 'title' is given twice (first on line 1)" in problems[0]
 
 
-def test_tab_indentation_is_named_plainly(content):
-    event_file(content, "title: A\nactors:\n\t- x\n")
+YAML_MISTAKES = [
+    ("title: A\nactors:\n\t- x\n",
+     "3:1: error: a tab character is used for indentation\n"
+     "    hint: YAML indents with spaces only: replace the tab with spaces"),
+    ('title: "A broken title\ndate: 2024-01-09\n',
+     "1:8: error: a quoted text is not closed\n"
+     "    hint: add the closing quote (\" or ') at the end of the text"),
+    ("title: A\n  date: 2024-01-09\n",
+     "2:1: error: this line is indented more than the field above it\n"
+     "    hint: line fields up under each other with the same number of spaces"),
+    ("  title: A\ndate: 2024-01-09\n",
+     "2:1: error: the indentation of this line does not match the lines around it\n"
+     "    hint: line fields up under each other with the same number of spaces"),
+    ("sources:\n  - source: a\n    note: x\n - source: b\n",
+     "4:2: error: the indentation of this line does not match the lines around it\n"
+     "    hint: line fields up under each other with the same number of spaces"),
+    ("title: Noboa: thanks but no\n",
+     "1:13: error: a colon followed by a space starts a new field here\n"
+     "    hint: put text that contains ': ' in quotes, or check the indentation of this line"),
+    ("title A\n# a comment\ndate: 2024\n",
+     "1:1: error: this line has no ':' after its field name\n    hint: write 'field: value'"),
+    ("actors: [a, b\ndate: 2024\n",
+     "1:9: error: a list opened with '[' is not closed\n"
+     "    hint: end the list with ']' on the same line, or write one '- item' per line"),
+    ('title: "Noboa" says no\n',
+     "1:16: error: more text follows a closing quote\n"
+     "    hint: put the whole text in quotes, for example: title: '\"Noboa\" says no'"),
+    ("actors:\n  - @noboa's account\n",
+     "2:5: error: a value cannot start with '@'\n"
+     "    hint: put the whole text in quotes, for example: - \"@noboa's account\""),
+    ("title: A\ndate: 2024-01-09\ntitle: B\n",
+     "3:1: error: the field 'title' is given twice (first on line 1)\n"
+     "    hint: keep one of them; YAML would silently use only the last"),
+]
+
+
+@pytest.mark.parametrize("text, expected", YAML_MISTAKES)
+def test_yaml_mistakes_get_a_plain_cause_and_the_line_to_fix(content, text, expected):
+    event_file(content, text)
     _, problems = load(content)
-    assert problems[0].startswith("content/events/2024-01-09-x.yaml:3:")
-    assert "a tab character is used for indentation" in problems[0]
-    assert "hint: YAML indents with spaces only" in problems[0]
+    assert problems == ["content/events/2024-01-09-x.yaml:" + expected]
 
 
-def test_unclosed_quote_is_named_plainly(content):
-    event_file(content, 'title: "A broken title\ndate: 2024-01-09\n')
+def test_front_matter_mistakes_count_lines_from_the_top_of_the_page(content):
+    (content / "pages" / "about.md").write_text("---\ntitle: About\nmenu About\n---\nText.\n", encoding="utf-8")
     _, problems = load(content)
-    assert "content/events/2024-01-09-x.yaml:" in problems[0]
-    assert "a quoted text is not closed" in problems[0]
-
-
-def test_colon_in_unquoted_text_gets_a_hint(content):
-    event_file(content, "title: Noboa: thanks but no\n")
-    _, problems = load(content)
-    assert problems[0].startswith("content/events/2024-01-09-x.yaml:1:13: error: a colon followed by a space")
-    assert "put text that contains ': ' in quotes" in problems[0]
+    assert problems == ["content/pages/about.md:3:1: error: this line has no ':' after its field name\n"
+                        "    hint: write 'field: value'"]
 
 
 def test_python_tags_are_refused(content):
