@@ -132,10 +132,11 @@ def report(problems: list[Problem]) -> None:
         print(problem.format(), file=sys.stderr)
 
 
-def summary(problems: list[Problem]) -> str:
+def summary(problems: list[Problem], strict: bool = False) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    text = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return text + (" (--strict counts warnings as errors)" if strict and warnings else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = diagnostics.sorted()
         report(problems)
         if graph is None:
-            print(f"timeline check: {summary(problems)}", file=sys.stderr)
+            print(f"timeline check: {summary(problems, args.strict)}", file=sys.stderr)
             return EXIT_CONTENT
         print(f"timeline check: {len(graph.entries)} events, {summary(problems)}")
         return EXIT_OK
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                              drafts=args.drafts)
     except ContentError as error:
         report(error.problems)
-        print(f"timeline build: {summary(error.problems)}; nothing was written", file=sys.stderr)
+        print(f"timeline build: {summary(error.problems, args.strict)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
     except OutputError as error:
         print(f"timeline build: {error}", file=sys.stderr)

@@ -63,14 +63,22 @@ def test_check_reports_and_writes_nothing(content, tmp_path, capsys):
     assert "1 error, 0 warnings" in capsys.readouterr().err
 
 
-def test_strict_turns_warnings_into_failures(content, capsys):
+def test_strict_turns_warnings_into_failures(content, capsys, tmp_path):
     write_files(content, {"topics/unused.yaml": "name: Unused\n"})
+    warning = (f"{(content / 'topics' / 'unused.yaml').as_posix()}:1:1: warning: nothing refers to the topic 'unused'\n"
+               "    hint: link it from an event's 'topics:', or delete the file\n")
     assert main(["check", "--content", str(content)]) == 0
+    assert capsys.readouterr() == ("timeline check: 3 events, 0 errors, 1 warning\n", warning)
     assert main(["check", "--strict", "--content", str(content)]) == 1
-    assert "warning: nothing refers to the topic 'unused'" in capsys.readouterr().err
+    assert capsys.readouterr() == ("", warning + "timeline check: 0 errors, 1 warning (--strict counts warnings as errors)\n")
+    assert main(["build", "--strict", "--no-search", "--content", str(content), "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == warning + "timeline build: 0 errors, 1 warning (--strict counts warnings as errors); "
+                                       "nothing was written\n"
+    assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("args", [["build", "--help"], ["check", "--help"], ["--help"]])
+@pytest.mark.parametrize("args", [["build", "--help"], ["check", "--help"], ["serve", "--help"], ["new", "--help"],
+                                  ["schema", "--help"], ["--help"]])
 def test_every_command_has_help(args, capsys):
     assert main(args) == 0
     assert "usage: timeline" in capsys.readouterr().out
