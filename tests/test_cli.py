@@ -72,8 +72,8 @@ def test_strict_turns_warnings_into_failures(content, capsys, tmp_path):
     assert main(["check", "--strict", "--content", str(content)]) == 1
     assert capsys.readouterr() == ("", warning + "timeline check: 0 errors, 1 warning (--strict counts warnings as errors)\n")
     assert main(["build", "--strict", "--no-search", "--content", str(content), "--out", str(tmp_path / "out")]) == 1
-    assert capsys.readouterr().err == warning + "timeline build: 0 errors, 1 warning (--strict counts warnings as errors); "
-                                       "nothing was written\n"
+    assert capsys.readouterr().err == (warning + "timeline build: 0 errors, 1 warning "
+                                       "(--strict counts warnings as errors); nothing was written\n")
     assert not (tmp_path / "out").exists()
 
 
