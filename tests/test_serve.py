@@ -214,7 +214,7 @@ def test_a_taken_port_is_a_clear_error(tmp_path):
 # --- In a real browser -------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_open_pages_reload_by_themselves_after_a_save(live_preview, page, console_errors):
+def test_open_pages_reload_by_themselves_after_a_save(live_preview, page, console_errors, screenshots_dir):
     from playwright.sync_api import expect
 
     page.goto(live_preview.address + TAKEOVER_PAGE)
@@ -230,6 +230,8 @@ def test_open_pages_reload_by_themselves_after_a_save(live_preview, page, consol
     live_preview.save(TAKEOVER_FILE, with_a_tab(original))
     expect(heading).to_have_text("The preview could not be built: 1 problem in the content", timeout=5000)
     expect(page.locator(".problems li")).to_contain_text(f"{TAKEOVER_FILE}:16:1: error: a tab character")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=screenshots_dir / "preview-error-phone.png", full_page=True)
 
     live_preview.save(TAKEOVER_FILE, original)
     expect(heading).to_have_text(before, timeout=5000)
