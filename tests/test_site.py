@@ -3,12 +3,14 @@
 import hashlib
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
+from lxml import etree
 
 from generator.build import build
-from conftest import REAL_CONTENT
+from conftest import REAL_CONTENT, SUB_PATH
 
 
 class _Links(HTMLParser):
@@ -131,3 +133,35 @@ def test_every_date_shown_is_a_machine_readable_time(real_site):
         facts = re.sub(r'<time datetime="[^"]+">[^<]+</time>|<p class="entry-summary">.*?</p>|<div class="prose">.*?</div>'
                        r'|<span class="note">.*?</span>|<cite>.*?</cite>', "", html.split("<main", 1)[1], flags=re.S)
         assert not re.search(words, re.sub(r"<[^>]+>", " ", facts)), page
+
+
+SITEMAP_SCHEMA = Path(__file__).parent / "data" / "sitemap.xsd"
+
+
+def sitemap_problems(site: Path) -> list[str]:
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_SCHEMA)))
+    document = etree.parse(str(site / "sitemap.xml"))
+    schema.validate(document)
+    return [str(error) for error in schema.error_log]
+
+
+def test_the_sitemap_is_valid_against_the_sitemap_schema(real_site, sub_path_site):
+    assert sitemap_problems(real_site) == []
+    assert sitemap_problems(sub_path_site / SUB_PATH) == []
+
+
+def test_the_schema_check_can_fail(tmp_path):
+    (tmp_path / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                          '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                          "<url><loc>/relative</loc><priority>2</priority></url></urlset>\n")
+    assert len(sitemap_problems(tmp_path)) == 2
+
+
+def test_every_sitemap_address_is_a_built_page_under_the_base_url(sub_path_site):
+    site = sub_path_site / SUB_PATH
+    locations = etree.parse(str(site / "sitemap.xml")).findall(".//{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    base = f"https://example.org/{SUB_PATH}/"
+    assert len(locations) > 80
+    for location in locations:
+        assert location.text.startswith(base), location.text
+        assert (site / location.text[len(base):] / "index.html").is_file(), location.text
