@@ -128,7 +128,9 @@ def load_page_file(path: Path, shown: str, diagnostics: Diagnostics) -> RawRecor
                           "start the file with '---', a line 'title: ...', and '---'")
         return None
     try:
-        record.data = _parse_yaml(match.group(1) or "", record, line_offset=1)
+        record.data = _parse_yaml(match.group(1) or "", record, line_offset=1,
+                                  empty=("the front matter between the '---' lines is empty",
+                                         "add a line 'title: ...' between them"))
     except _YamlProblem as problem:
         diagnostics.error(Location(shown, problem.line, problem.column), problem.message, problem.hint)
         return None
@@ -137,30 +139,59 @@ def load_page_file(path: Path, shown: str, diagnostics: Diagnostics) -> RawRecor
     return record
 
 
-def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0) -> Any:
+def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0,
+                empty: tuple[str, str] = ("the file is empty", "see docs/editing.md for the fields to fill in")) -> Any:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         message, hint, (line, column) = explain_yaml_error(error, text)
         raise _YamlProblem(line + line_offset, column, message, hint) from None
-    except yaml.YAMLError as error:  # e.g. a reader error on a control character
-        raise _YamlProblem(1 + line_offset, 1, f"YAML cannot read this file: {error}") from None
+    except yaml.reader.ReaderError as error:  # a control character; its position is counted differently by libyaml
+        index = max(text.find(chr(error.character)), 0) if isinstance(error.character, int) else 0
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        code = f" (U+{error.character:04X})" if isinstance(error.character, int) else ""
+        raise _YamlProblem(line + line_offset, column, f"the file holds an invisible control character{code}",
+                           "delete it: such characters come with text pasted from PDFs or word processors; "
+                           "retype the text around here if you cannot see it") from None
+    except yaml.YAMLError as error:  # pragma: no cover - composing raises MarkedYAMLError or ReaderError
+        raise _YamlProblem(1 + line_offset, 1, f"YAML cannot read this file: {error}",
+                           "see 'YAML in brief' in docs/editing.md") from None
     if node is None:
-        raise _YamlProblem(1 + line_offset, 1, "the file is empty", "see docs/editing.md for the fields to fill in")
+        raise _YamlProblem(1 + line_offset, 1, *empty)
     budget = [MAX_NODES]
-    return _to_python(node, (), record, budget, line_offset)
+    try:
+        return _to_python(node, (), record, budget, line_offset, text.splitlines())
+    except _TooManyValues:
+        line, column = _first_alias(text)
+        raise _YamlProblem(line + line_offset, column, f"the file expands to more than {MAX_NODES} values",
+                           "YAML anchors and aliases (& and *) are not needed in content files; remove them") from None
 
 
-def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int], offset: int) -> Any:
+class _TooManyValues(Exception):
+    """The aliases of a file expand past MAX_NODES; reported at the first alias, which caused it."""
+
+
+def _first_alias(text: str) -> tuple[int, int]:
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.line + 1, token.start_mark.column + 1
+    except yaml.YAMLError:  # pragma: no cover - the text was composed without error just before
+        pass
+    return 1, 1  # pragma: no cover - only aliases can make a 1 MiB file expand this far
+
+
+def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int], offset: int,
+               lines: list[str]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise _YamlProblem(node.start_mark.line + 1 + offset, node.start_mark.column + 1,
-                           f"the file expands to more than {MAX_NODES} values",
-                           "YAML anchors and aliases (& and *) are not needed in content files; remove them")
+        raise _TooManyValues()
     record.value_marks[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
             raise _refused_tag(node, offset)
+        _refuse_list_items_in_plain_text(node, offset, lines)
         if node.tag == "tag:yaml.org,2002:str":
             return node.value
         if node.tag == "tag:yaml.org,2002:timestamp":
@@ -169,7 +200,7 @@ def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise _refused_tag(node, offset)
-        return [_to_python(item, path + (index,), record, budget, offset)
+        return [_to_python(item, path + (index,), record, budget, offset, lines)
                 for index, item in enumerate(node.value)]
     if node.tag != "tag:yaml.org,2002:map":
         raise _refused_tag(node, offset)
@@ -185,21 +216,35 @@ def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int
             raise _YamlProblem(line, column, f"the field '{key}' is given twice (first on line {first_line})",
                                "keep one of them; YAML would silently use only the last")
         record.key_marks[path + (key,)] = (line, column)
-        mapping[key] = _to_python(value_node, path + (key,), record, budget, offset)
+        mapping[key] = _to_python(value_node, path + (key,), record, budget, offset, lines)
     return mapping
+
+
+def _refuse_list_items_in_plain_text(node: yaml.ScalarNode, offset: int, lines: list[str]) -> None:
+    """A list item indented deeper than the one above it does not start a new item: YAML reads
+    it as more words of the item above ('- a' then '    - b' gives 'a - b'). Say so at its dash."""
+    if node.style not in (None, "") or node.end_mark.line <= node.start_mark.line:  # libyaml's plain style is ''
+        return
+    for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        item = lines[index].lstrip(" ")
+        if item == "-" or item.startswith("- "):
+            raise _YamlProblem(index + 1 + offset, len(lines[index]) - len(item) + 1,
+                               "a list item is indented differently from the others",
+                               "start every item of a list with '- ' at the same column")
 
 
 def _refused_tag(node: yaml.Node, offset: int) -> _YamlProblem:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     return _YamlProblem(node.start_mark.line + 1 + offset, node.start_mark.column + 1,
                         f"the YAML tag '{tag}' is not allowed",
-                        "write plain text, numbers, true/false, lists and mappings only")
+                        "content files use no YAML tags: put text that starts with '!' in quotes")
 
 
 def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str | None, tuple[int, int]]:
     """Turn PyYAML's parser vocabulary into a plain cause, a fix, and the line and column
     (from 1) where the editor should look, which is not always where the parser gave up."""
-    problem = (error.problem or str(error)).strip()
+    # PyYAML's Python parser quotes what libyaml does not: "expected '<document start>'".
+    problem = (error.problem or str(error)).strip().replace("'<", "<").replace(">'", ">")
     context = (error.context or "").strip()
     mark = error.problem_mark or error.context_mark
     where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -219,34 +264,62 @@ def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str
                 "end the list with ']' on the same line, or write one '- item' per line", opened_at)
     if "while parsing a flow mapping" in context:
         return "a '{' is not closed", "end it with '}', or write one 'key: value' per line", opened_at
-    if "cannot start any token" in problem and mark:
-        return (f"a value cannot start with '{line_text[mark.column: mark.column + 1]}'",
-                f"put the whole text in quotes, for example: {_quoted(line_text)}", where)
+    if "expected a single document" in context:
+        return ("this '---' line starts a second record in the same file",
+                "one file holds one record: delete the '---' line, or move what follows it into a file of its own",
+                where)
+    # A value that starts with a character YAML reserves: '*' (an alias), '&' (an anchor), '|' or '>'
+    # followed by text, '@', '`', '%', or '- ' and '? ' after a field name on the same line.
+    indicator = error.context_mark if context in (
+        "while scanning an alias", "while scanning an anchor", "while scanning a block scalar") \
+        else error.problem_mark if any(phrase in problem for phrase in (
+            "cannot start any token", "found undefined alias", "mapping keys are not allowed",
+            "sequence entries are not allowed")) else None
+    if indicator is not None and indicator.line < len(lines):
+        value_line = lines[indicator.line]
+        leading = value_line[: indicator.column].rstrip()
+        if "cannot start any token" in problem or leading.endswith(":") or leading.lstrip() == "-":
+            char = value_line[indicator.column: indicator.column + 1]
+            return f"a value cannot start with '{char}'", _indicator_hint(char, value_line), \
+                (indicator.line + 1, indicator.column + 1)
     if before.rstrip().endswith(("\"", "'")) and any(phrase in problem for phrase in (
             "expected <block end>", "expected <document start>", "did not find expected key")):
+        opened = _quote_left_open(text, mark)
+        if opened is not None:  # the quote of an earlier line was never closed; YAML closed it at this one
+            return "a quoted text is not closed", "add the closing quote (\" or ') at the end of the text", \
+                (opened.line + 1, opened.column + 1)
         return "more text follows a closing quote", f"put the whole text in quotes, for example: {_quoted(line_text)}", \
             where
+    if before.rstrip().endswith(("]", "}")) and any(phrase in problem for phrase in (
+            "expected <block end>", "expected <document start>", "did not find expected key")):
+        bracket = before.rstrip()[-1]
+        return (f"more text follows the closing '{bracket}'",
+                f"a value that starts with '{'[' if bracket == ']' else '{'}' ends at its '{bracket}'; if it is text, "
+                f"put all of it in quotes, for example: {_quoted(line_text)}", where)
     previous = _previous_line(lines, mark.line) if mark else None
-    indentation_trouble = any(phrase in problem for phrase in (
+    colon = "mapping values are not allowed" in problem
+    # 'note: He said: no' has its field name; the second ': ' is the trouble, not the line's place.
+    colon_in_text = colon and mark is not None and ":" in line_text[: mark.column]
+    misplaced = not colon_in_text and any(phrase in problem for phrase in (
         "mapping values are not allowed", "expected <block end>", "did not find expected key", "bad indentation",
-        "expected <document start>"))
-    if indentation_trouble and previous is not None and ":" not in lines[previous] \
-            and not lines[previous].lstrip().startswith("-") and _indent(lines[previous]) <= _indent(line_text):
+        "expected <document start>", "did not find expected '-' indicator"))
+    field, field_indent = _list_item_content(lines[previous]) if previous is not None else ("", 0)
+    if misplaced and field and ":" not in field and not field.startswith("-") and field_indent <= _indent(line_text):
         # A field name without its colon reads as text, and YAML only notices at the next line.
         return "this line has no ':' after its field name", "write 'field: value'", (previous + 1, 1)
-    if "mapping values are not allowed" in problem:
-        if previous is not None and _indent(line_text) > _indent(lines[previous]):
-            return ("this line is indented more than the field above it",
-                    "line fields up under each other with the same number of spaces", (mark.line + 1, 1))
-        return ("a colon followed by a space starts a new field here",
-                "put text that contains ': ' in quotes, or check the indentation of this line", where)
-    if any(phrase in problem for phrase in ("expected <block end>", "did not find expected key", "bad indentation",
-                                            "expected <document start>")):
-        return ("the indentation of this line does not match the lines around it",
-                "line fields up under each other with the same number of spaces", where)
-    if "did not find expected '-' indicator" in problem:
+    if misplaced and not colon and _list_item_content(line_text)[1] > _indent(line_text):
         return ("a list item is indented differently from the others",
                 "start every item of a list with '- ' at the same column", where)
+    if misplaced and colon and previous is not None and _indent(line_text) > field_indent:
+        return ("this line is indented more than the field above it",
+                "line fields up under each other with the same number of spaces", (mark.line + 1, 1))
+    if colon_in_text:
+        return ("a colon followed by a space starts a new field here",
+                f"put text that contains ': ' in quotes, for example: {_quoted(line_text)}", where)
+    if misplaced:  # also libyaml's "did not find expected '-' indicator" for a field not lined up in a list item
+        return ("the indentation of this line does not match the lines around it",
+                "line fields up under each other with the same number of spaces",
+                (mark.line + 1, _indent(line_text) + 1) if colon else where)  # not at the colon YAML stopped at
     if "found undefined alias" in problem:
         return "an alias (*name) refers to nothing", "remove the alias; content files need no anchors", where
     if "could not find expected ':'" in problem:
@@ -254,7 +327,35 @@ def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str
     if "found unexpected end of stream" in problem:
         return "the file ends in the middle of a value", "check the last lines for a missing quote or bracket", where
     cause = f"{context}; {problem}" if context else problem
-    return f"YAML syntax error: {cause}", None, where
+    return f"YAML syntax error: {cause}", "compare this line with the examples in 'YAML in brief' in docs/editing.md", \
+        where
+
+
+def _quote_left_open(text: str, mark: yaml.Mark) -> yaml.Mark | None:
+    """Where the quoted text that ends just before `mark` opened, when that is on an earlier line:
+    'title: "A' with no closing quote runs on to the next quote in the file, lines below."""
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if isinstance(last, yaml.ScalarToken) and last.style in ("'", '"') and last.start_mark.line < mark.line:
+        return last.start_mark
+    return None
+
+
+def _indicator_hint(char: str, line: str) -> str:
+    example = f"for example: {_quoted(line)}"
+    if char in "|>":
+        return (f"for a block of text, end the line after '{char}' and write the text on the lines below it, "
+                f"indented; for one line of text, put all of it in quotes, {example}")
+    if char == "-":
+        return ("for a list, write each '- item' on a line of its own below the field, indented; "
+                f"for text, put all of it in quotes, {example}")
+    return f"put the whole text in quotes, {example}"
 
 
 def _quoted(line: str) -> str:
@@ -281,6 +382,14 @@ def _previous_line(lines: list[str], index: int) -> int | None:
     return None
 
 
+def _list_item_content(line: str) -> tuple[str, int]:
+    """What a line holds after its indentation and any list dashes, and the column (from 0) it starts at."""
+    content = line.lstrip(" ")
+    while content == "-" or content.startswith("- "):
+        content = content[1:].lstrip(" ")
+    return content.rstrip(), len(line) - len(content)
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -299,10 +408,18 @@ def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            diagnostics.error(Location(shown), "the file is saved as UTF-16 text, not UTF-8",
+                              "save the file with UTF-8 encoding in your editor")
+            return None
+        line_start = data.rfind(b"\n", 0, error.start) + 1
         line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        diagnostics.error(Location(shown, line, column),
-                          f"the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
+        column = len(data[line_start:error.start].decode("utf-8").removeprefix("\ufeff")) + 1  # in characters
+        byte = data[error.start]
+        guess = bytes([byte]).decode("cp1252", errors="replace")  # what Windows and old Mac editors meant by it
+        probably = f", probably '{guess}' saved in an older encoding" \
+            if guess.isprintable() and not guess.isspace() and guess != "\ufffd" else ""
+        diagnostics.error(Location(shown, line, column), f"the file is not UTF-8 text (byte 0x{byte:02x}{probably})",
                           "save the file with UTF-8 encoding in your editor")
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
@@ -315,17 +432,38 @@ def _listing(folder: Path, suffix: str, root: Path, shown, diagnostics: Diagnost
     if not _readable(folder, root, shown, diagnostics, want_dir=True):
         return []
     files = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    entries = [entry for entry in sorted(os.scandir(folder), key=lambda e: e.name)
+               if not entry.name.startswith(".") and not entry.name.endswith("~")]  # swap and backup files, .gitkeep
+    records = _same_record_names([entry.name for entry in entries if entry.name.endswith(suffix)])
+    for entry in entries:
         path = folder / entry.name
-        if entry.name.startswith(".") or entry.name.endswith("~"):
-            continue  # editors' swap and backup files, .DS_Store, .gitkeep
         if not entry.name.endswith(suffix):
-            diagnostics.error(Location(shown(path)), f"only {suffix} files belong in {folder.name}/",
+            twin = records.get((entry.name.rsplit(".", 1)[0] + suffix).casefold())
+            diagnostics.error(Location(shown(path)), f"only {suffix} files belong in {folder.name}/"
+                              + (f", and {twin} is already there" if twin else ""),
+                              f"move what this file holds into {twin}, then delete this file" if twin else
                               f"rename it to end in {suffix}, or move it out of the content folder")
+            continue
+        kept = records[entry.name.casefold()]
+        if kept != entry.name:  # Foo.yaml beside foo.yaml: one id, and one file on Windows and macOS
+            diagnostics.error(Location(shown(path)), f"the file names {entry.name} and {kept} differ only in "
+                              "capital letters, so they would be the same record",
+                              f"move what this file holds into {kept}, then delete this file" if kept == kept.lower()
+                              else f"keep one of the two files, and name it {kept.lower()}")
             continue
         if _readable(path, root, shown, diagnostics):
             files.append(path)
     return files
+
+
+def _same_record_names(names: list[str]) -> dict[str, str]:
+    """For each file name in lower case, the one file kept when names differ only in capitals:
+    the lower-case one (the only valid id), else the first."""
+    kept: dict[str, str] = {}
+    for name in names:
+        if name.casefold() not in kept or name == name.lower():
+            kept[name.casefold()] = name
+    return kept
 
 
 def _readable(path: Path, root: Path, shown, diagnostics: Diagnostics,

@@ -174,7 +174,7 @@ def line(value: Any) -> str:
 @accepts({"type": "boolean"})
 def flag(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise FieldError(f"expected true or false, found {describe(value)}")
+        raise FieldError(f"expected true or false, found {describe(value)}", "write true or false, without quotes")
     return value
 
 
@@ -203,7 +203,8 @@ def one_of(*allowed: str) -> Callable[[Any], str]:
         if value not in allowed:
             shown = f"'{value}'" if isinstance(value, str) else describe(value)
             hint = did_you_mean(value, allowed) if isinstance(value, str) else None
-            raise FieldError(f"{shown} is not allowed here; use one of: {', '.join(allowed)}", hint)
+            raise FieldError(f"{shown} is not allowed here; use one of: {', '.join(allowed)}",
+                             hint or "write one of the words listed, exactly as shown")
         return value
     return accepts({"enum": list(allowed)})(check)
 
@@ -409,7 +410,8 @@ def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diag
     """The record's values checked one by one; None when it is not a mapping at all."""
     if not isinstance(record.data, dict):
         diagnostics.error(record.at(), f"expected fields (key: value pairs), found {describe(record.data)}",
-                          f"a {record.kind} file holds fields such as: {', '.join(list(fields)[:4])}")
+                          f"{'an' if record.kind[0] in 'aeiou' else 'a'} {record.kind} file holds fields such as: "
+                          + ", ".join(sorted(fields, key=lambda key: not fields[key].required)[:4]))
         return None
     values: dict[str, Any] = {}
     for key in record.data:

@@ -150,11 +150,11 @@ def _check_references(content: Content, known: dict[str, set[str]], diagnostics:
         for index, topic_id in enumerate(event.topic_ids):
             check(record, "topic", topic_id, "topics", index)
         for index, cited in enumerate(event.citations):
-            check(record, "source", cited.source_id, "sources", index)
+            check(record, "source", cited.source_id, "sources", index, "source")  # the id, also in "- source: id"
     for actor in content.actors.values():
         record = content.locations[("actor", actor.id)]
         for index, cited in enumerate(actor.citations):
-            check(record, "source", cited.source_id, "sources", index)
+            check(record, "source", cited.source_id, "sources", index, "source")
 
 
 def known_ids(content: Content) -> dict[str, set[str]]:
@@ -178,9 +178,11 @@ def _warn_unreferenced(content: Content, known: dict[str, set[str]], diagnostics
         used["source"].update(c.source_id for c in actor.citations)
     for kind, ids in used.items():
         for record_id in sorted(known[kind] - ids):
+            field = {"place": "place", "source": "sources"}.get(kind, kind + "s")
+            where = "an event's or an actor's" if kind == "source" else "an event's"  # actors cite sources too
             diagnostics.warning(content.locations[(kind, record_id)].at(),
                                 f"nothing refers to the {kind} '{record_id}'",
-                                f"link it from an event's '{kind}{'' if kind == 'place' else 's'}:', or delete the file")
+                                f"link it from {where} '{field}:', or delete the file")
 
 
 def _warn_without_place(content: Content, diagnostics: Diagnostics) -> None:

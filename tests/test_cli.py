@@ -57,10 +57,33 @@ def test_broken_content_exits_1_with_positions_and_keeps_the_previous_site(conte
 
 def test_check_reports_and_writes_nothing(content, tmp_path, capsys):
     assert main(["check", "--content", str(content)]) == 0
-    assert "3 events, 0 errors, 0 warnings" in capsys.readouterr().out
+    assert capsys.readouterr() == ("timeline check: 3 events, 0 errors, 0 warnings\n", "")
     break_takeover(content, "date: 2024-01-09", "date: 2024-01-32")
     assert main(["check", "--content", str(content)]) == 1
-    assert "1 error, 0 warnings" in capsys.readouterr().err
+    assert capsys.readouterr() == ("", f"{(content / TAKEOVER).as_posix()}:2:7: error: date: '2024-01-32' is not a real "
+                                       "calendar date\n    hint: January 2024 has no day 32\n"
+                                       "timeline check: 1 error, 0 warnings\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+def test_check_prints_errors_and_warnings_in_file_order_then_the_count(content, capsys):
+    """A file that cannot be read is an error; a likely duplicate is a warning even then."""
+    write_files(content, {
+        "events/2024-01-09-tv-studio-stormed.yaml": "title: Gunmen storm TC Televisi\u00f3n's studio during a live "
+                                                    "broadcast\ndate: 2024-01-09\nplace: guayaquil\nsummary: Again.\n"
+                                                    "sources: [ap-2024-01-10-tv-station]\n",
+        "events/2024-01-17-prosecutor-killed.yaml": "title: Prosecutor shot dead\n\tdate: 2024-01-17\n",
+    })
+    duplicate = (f"{(content / 'events/2024-01-09-tv-studio-stormed.yaml').as_posix()}:1:8: warning: this event looks "
+                 "like a duplicate of '2024-01-09-tc-television-takeover' (same date, similar title)\n"
+                 "    hint: merge the two files, or make the titles say how the events differ\n")
+    tab = (f"{(content / 'events/2024-01-17-prosecutor-killed.yaml').as_posix()}:2:1: error: a tab character is used "
+           "for indentation\n    hint: YAML indents with spaces only: replace the tab with spaces\n")
+    assert main(["check", "--content", str(content)]) == 1
+    assert capsys.readouterr() == ("", duplicate + tab + "timeline check: 1 error, 1 warning\n")
+    assert main(["check", "--strict", "--content", str(content)]) == 1
+    assert capsys.readouterr() == ("", duplicate + tab + "timeline check: 1 error, 1 warning "
+                                       "(--strict counts warnings as errors)\n")
 
 
 def test_strict_turns_warnings_into_failures(content, capsys, tmp_path):

@@ -40,14 +40,30 @@ def test_the_small_content_is_valid(content):
     ({"sources": "[]"}, "4:10: error: an event needs at least one source\n    hint: add '- source: <id>' naming a file in content/sources/"),
     ({"date": "2024-02-30"}, "2:7: error: date: '2024-02-30' is not a real calendar date\n    hint: February 2024 has no day 30"),
     ({"end_date": "2024-01-01"}, "5:11: error: end_date 2024-01-01 is before date 2024-01-09\n    hint: swap them, or correct the end date"),
-    ({"importance": "big"}, "5:13: error: importance: 'big' is not allowed here; use one of: major, notable, minor"),
-    ({"approximate": "yes please"}, "5:14: error: approximate: expected true or false, found text"),
+    ({"importance": "big"}, "5:13: error: importance: 'big' is not allowed here; use one of: major, notable, minor\n"
+                            "    hint: write one of the words listed, exactly as shown"),
+    ({"importance": "majr"}, "5:13: error: importance: 'majr' is not allowed here; use one of: major, notable, minor\n"
+                             "    hint: did you mean 'major'?"),
+    ({"importance": "Notable"}, "5:13: error: importance: 'Notable' is not allowed here; use one of: major, notable, "
+                                "minor\n    hint: did you mean 'notable'?"),
+    ({"approximate": "yes please"}, "5:14: error: approximate: expected true or false, found text\n"
+                                    "    hint: write true or false, without quotes"),
+    ({"draft": "'true'"}, "5:8: error: draft: expected true or false, found text\n"
+                          "    hint: write true or false, without quotes"),
     ({"titel": "Typo"}, "5:1: error: unknown field 'titel' in event '2024-01-09-x'\n    hint: did you mean 'title'?"),
+    ({"actor": "[daniel-noboa]"}, "5:1: error: unknown field 'actor' in event '2024-01-09-x'\n"
+                                  "    hint: did you mean 'actors'?"),
+    ({"colour": "red"}, "5:1: error: unknown field 'colour' in event '2024-01-09-x'\n    hint: the fields are: title, "
+                        "date, end_date, approximate, place, actors, topics, importance, draft, summary, sources"),
     ({"title": "12"}, "1:8: error: title: expected text, found a number (12)\n    hint: put the text in quotes"),
     ({"actors": "daniel-noboa"}, "5:9: error: actors: expected a list, found text\n    hint: write a list: [daniel-noboa]"),
     ({"actors": "[Daniel Noboa]"}, "5:10: error: actors: 'Daniel Noboa' is not a record id\n    hint: ids are file names without .yaml: lower-case letters, digits and hyphens"),
     ({"actors": "[daniel-noboa, daniel-noboa]"}, "5:24: error: actors: 'daniel-noboa' is listed twice\n    hint: remove the repeated item"),
+    ({"topics": "[attacks-on-media, attacks-on-media]"}, "5:28: error: topics: 'attacks-on-media' is listed twice\n"
+                                                         "    hint: remove the repeated item"),
     ({"date": "2024-01-10"}, "2:7: error: the file name starts with 2024-01-09 but date is 2024-01-10\n    hint: rename the file to start with 2024-01-10-, or correct the date"),
+    ({"date": "2024-01"}, "2:7: error: the file name starts with 2024-01-09 but date is 2024-01\n"
+                          "    hint: rename the file to start with 2024-01-, or correct the date"),
     ({"sources": "[{source: cnn-2024-01-25-terror, nott: x}]"}, "4:43: error: sources: unknown field 'nott' in a source entry\n    hint: did you mean 'note'?"),
     ({"sources": "[cnn-2024-01-25-terror, {source: cnn-2024-01-25-terror}]"}, "4:34: error: sources: the source 'cnn-2024-01-25-terror' is cited twice\n    hint: cite each source once; put what it supports in one 'note'"),
 ])
@@ -66,7 +82,30 @@ def test_event_rules(content, fields, expected):
      "content/places/north-pole.yaml:2:11: error: latitude: 91 is outside -90 to 90"),
     ("actors/someone.yaml", "name: Someone\nkind: gang\n",
      "content/actors/someone.yaml:2:7: error: kind: 'gang' is not allowed here; use one of: person, criminal-group, "
-     "government, security-force, institution, media, country, international-body"),
+     "government, security-force, institution, media, country, international-body\n"
+     "    hint: write one of the words listed, exactly as shown"),
+    ("actors/someone.yaml", "name: Someone\nkind: persn\n",
+     "content/actors/someone.yaml:2:7: error: kind: 'persn' is not allowed here; use one of: person, criminal-group, "
+     "government, security-force, institution, media, country, international-body\n"
+     "    hint: did you mean 'person'?"),
+    ("actors/someone.yaml", "nmae: Someone\nkind: person\n",
+     "content/actors/someone.yaml:1:1: error: unknown field 'nmae' in actor 'someone'\n"
+     "    hint: did you mean 'name'?"),
+    ("actors/someone.yaml", "name: Someone\nkind: person\naliases: [Sam, Sam]\n",
+     "content/actors/someone.yaml:3:16: error: aliases: 'Sam' is listed twice\n    hint: remove the repeated item"),
+    ("actors/someone.yaml", "name: Someone\nkind: person\nsources: [cnn-2024-01-25-terror, cnn-2024-01-25-terror]\n",
+     "content/actors/someone.yaml:3:34: error: sources: the source 'cnn-2024-01-25-terror' is cited twice\n"
+     "    hint: cite each source once; put what it supports in one 'note'"),
+    ("events/2024-01-curfew.yaml", "title: Curfew\ndate: 2024-01-09\nplace: ecuador\nsummary: S\n"
+                                   "sources: [cnn-2024-01-25-terror]\n",
+     "content/events/2024-01-curfew.yaml:2:7: error: the file name starts with 2024-01 but date is 2024-01-09\n"
+     "    hint: rename the file to start with 2024-01-09-, or correct the date"),
+    ("events/2024-01-09-list.yaml", "- title: A list, not fields\n",
+     "content/events/2024-01-09-list.yaml:1:1: error: expected fields (key: value pairs), found a list\n"
+     "    hint: an event file holds fields such as: title, date, summary, sources"),
+    ("actors/just-text.yaml", "Daniel Noboa, president\n",
+     "content/actors/just-text.yaml:1:1: error: expected fields (key: value pairs), found text\n"
+     "    hint: an actor file holds fields such as: name, kind, role, aliases"),
     ("actors/Daniel_Noboa.yaml", "name: Daniel Noboa\nkind: person\n",
      "content/actors/Daniel_Noboa.yaml:1:1: error: the file name 'Daniel_Noboa' cannot be an id\n"
      "    hint: use lower-case letters, digits and hyphens only, for example 'daniel-noboa'"),

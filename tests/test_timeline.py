@@ -1,3 +1,5 @@
+import pytest
+
 from generator.build import check
 from generator.dates import PartialDate
 from generator.model import Citation, Event
@@ -26,6 +28,34 @@ def test_unknown_references_get_did_you_mean(content):
     ]
 
 
+def new_event(**fields):
+    """An event of 2024-02-01 that refers to existing records, with `fields` changed."""
+    base = {"title": "A new event", "date": "2024-02-01", "place": "guayaquil", "actors": "[daniel-noboa]",
+            "topics": "[attacks-on-media]", "summary": "What happened.", "sources": "[cnn-2024-01-25-terror]"}
+    base.update(fields)
+    return "".join(f"{key}: {value}\n" for key, value in base.items() if value is not None)
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"place": "guayaquill"}, "3:8: error: unknown place 'guayaquill'\n    hint: did you mean 'guayaquil'?"),
+    ({"actors": "[daniel-noboa, los-lobos]"},
+     "4:24: error: unknown actor 'los-lobos'\n    hint: create content/actors/los-lobos.yaml, or use an existing actor id"),
+    ({"topics": "[attacks-on-the-media]"},
+     "5:10: error: unknown topic 'attacks-on-the-media'\n    hint: did you mean 'attacks-on-media'?"),
+    ({"topics": "[prisons]"},
+     "5:10: error: unknown topic 'prisons'\n    hint: create content/topics/prisons.yaml, or use an existing topic id"),
+    ({"sources": "[cnn-2024-01-25-terorr]"},
+     "7:11: error: unknown source 'cnn-2024-01-25-terorr'\n    hint: did you mean 'cnn-2024-01-25-terror'?"),
+    ({"sources": "\n  - source: ap-2024-01-10-tv-station\n  - source: ap-2024-01-10-tv\n    note: the raid"},
+     "9:13: error: unknown source 'ap-2024-01-10-tv'\n    hint: did you mean 'ap-2024-01-10-tv-station'?"),
+])
+def test_every_kind_of_unknown_reference_is_named_where_it_is_written(content, fields, expected):
+    write_files(content, {"events/2024-02-01-new.yaml": new_event(**fields)})
+    graph, found = problems(content)
+    assert graph is None
+    assert found == ["content/events/2024-02-01-new.yaml:" + expected]
+
+
 def test_unknown_source_of_an_actor(content):
     write_files(content, {"actors/daniel-noboa.yaml": "name: Daniel Noboa\nkind: person\nsources: [cnn-2024-01-25-teror]\n"})
     _, found = problems(content)
@@ -41,6 +71,35 @@ def test_records_nothing_refers_to_are_warnings_not_errors(content):
                      "    hint: link it from an event's 'topics:', or delete the file"]
     strict_graph, _ = check(content, strict=True)
     assert strict_graph is None
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("actors/los-lobos.yaml", "name: Los Lobos\nkind: criminal-group\n",
+     "content/actors/los-lobos.yaml:1:1: warning: nothing refers to the actor 'los-lobos'\n"
+     "    hint: link it from an event's 'actors:', or delete the file"),
+    ("places/quito.yaml", "name: Quito\n",
+     "content/places/quito.yaml:1:1: warning: nothing refers to the place 'quito'\n"
+     "    hint: link it from an event's 'place:', or delete the file"),
+    ("sources/ap-2024-01-11.yaml", "title: T\npublisher: AP\npublished: 2024-01-11\n",
+     "content/sources/ap-2024-01-11.yaml:1:1: warning: nothing refers to the source 'ap-2024-01-11'\n"
+     "    hint: link it from an event's or an actor's 'sources:', or delete the file"),
+    ("topics/prisons.yaml", "name: Prisons\n",
+     "content/topics/prisons.yaml:1:1: warning: nothing refers to the topic 'prisons'\n"
+     "    hint: link it from an event's 'topics:', or delete the file"),
+])
+def test_every_kind_of_record_nothing_refers_to_is_a_warning(content, name, text, expected):
+    write_files(content, {name: text})
+    graph, found = problems(content)
+    assert graph is not None
+    assert found == [expected]
+
+
+def test_a_source_cited_only_by_an_actor_is_referenced(content):
+    write_files(content, {"actors/daniel-noboa.yaml": "name: Daniel Noboa\nkind: person\n"
+                                                      "sources: [cnn-2024-01-25-terror, ap-2024-01-11]\n",
+                          "sources/ap-2024-01-11.yaml": "title: T\npublisher: AP\npublished: 2024-01-11\n"})
+    graph, found = problems(content)
+    assert graph is not None and found == []
 
 
 def make(event_id, date):
@@ -89,6 +148,23 @@ def test_a_likely_duplicate_event_is_a_warning_naming_the_other(content):
         "content/events/2024-01-09-tv-studio-stormed.yaml:1:8: warning: this event looks like a duplicate of "
         "'2024-01-09-tc-television-takeover' (same date, similar title)\n"
         "    hint: merge the two files, or make the titles say how the events differ"]
+
+
+@pytest.mark.parametrize("date, title, duplicate", [
+    ("2024-01-09", "GUNMEN STORM TC TELEVISION'S STUDIO DURING A LIVE BROADCAST!", True),  # case and punctuation
+    ("2024-01-09", "Gunmen storm TC Televisión studio in a live broadcast", True),
+    ("2024-01-09", "Gunmen storm a radio station during a live broadcast", False),
+    ("2024-01-10", "Gunmen storm TC Televisión's studio during a live broadcast", False),  # another day
+])
+def test_likely_duplicates_need_the_same_date_and_a_very_similar_title(content, date, title, duplicate):
+    write_files(content, {f"events/{date}-tv-studio-again.yaml": new_event(date=date, title=f'"{title}"', actors=None,
+                                                                 topics=None)})
+    graph, found = problems(content)
+    assert graph is not None
+    warning = (f"content/events/{date}-tv-studio-again.yaml:1:8: warning: this event looks like a duplicate of "
+               "'2024-01-09-tc-television-takeover' (same date, similar title)\n"
+               "    hint: merge the two files, or make the titles say how the events differ")
+    assert found == ([warning] if duplicate else [])
 
 
 def test_an_event_without_a_place_is_a_warning_once_the_content_has_no_errors(content):
