@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import __version__, build, scaffold, schema, serve
-from .diagnostics import ContentError, Problem
+from .diagnostics import ContentError, Problem, count
 from .search import SearchIndexError
 from .write import OutputError
 
@@ -98,17 +98,17 @@ def _ids(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-NEW_OPTIONS = {"actors": "event", "topics": "event", "place": "event", "source": "event",
-               "kind_of_actor": "actor", "publisher": "source"}
+NEW_OPTIONS = {  # flag: (its argparse name, the kinds of record it applies to)
+    "--date": ("date", ("event", "source")), "--actors": ("actors", ("event",)), "--topics": ("topics", ("event",)),
+    "--place": ("place", ("event",)), "--source": ("source", ("event",)), "--kind": ("kind_of_actor", ("actor",)),
+    "--publisher": ("publisher", ("source",)),
+}
 
 
 def run_new(args: argparse.Namespace) -> int:
-    misplaced = [name for name, kind in NEW_OPTIONS.items() if getattr(args, name) and args.kind != kind]
-    if args.date and args.kind not in ("event", "source"):
-        misplaced.insert(0, "date")
+    misplaced = [flag for flag, (name, kinds) in NEW_OPTIONS.items() if getattr(args, name) and args.kind not in kinds]
     if misplaced:
-        option = "--" + misplaced[0].replace("kind_of_actor", "kind")
-        print(f"timeline new: {option} does not apply to a new {args.kind}", file=sys.stderr)
+        print(f"timeline new: {misplaced[0]} does not apply to a new {args.kind}", file=sys.stderr)
         return EXIT_USAGE
     request = scaffold.NewRecord(args.kind, args.name, args.date, args.actors, args.topics, args.place,
                                  args.source, args.kind_of_actor, args.publisher)
@@ -135,7 +135,7 @@ def report(problems: list[Problem]) -> None:
 def summary(problems: list[Problem], strict: bool = False) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    text = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    text = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
     return text + (" (--strict counts warnings as errors)" if strict and warnings else "")
 
 

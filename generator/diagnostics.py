@@ -76,6 +76,11 @@ def did_you_mean(wrong: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+def count(number: int, noun: str) -> str:
+    """A number of things in words: "1 error", "2 errors"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def describe(value: object) -> str:
     """How an editor would name a YAML value's type, for error messages."""
     if value is None:

@@ -486,14 +486,15 @@ def _readable(path: Path, root: Path, shown, diagnostics: Diagnostics,
     return True
 
 
+def display_path(path: Path, base: Path) -> str:
+    """How a file is named to editors: relative to `base` (a resolved folder) when it lies inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(base).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
 def _display(display_root: Path | None):
     base = Path(display_root or Path.cwd()).resolve()
-
-    def shown(path: Path) -> str:
-        absolute = Path(os.path.abspath(path))
-        try:
-            return absolute.relative_to(base).as_posix()
-        except ValueError:
-            return absolute.as_posix()
-
-    return shown
+    return lambda path: display_path(path, base)

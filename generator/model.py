@@ -291,9 +291,12 @@ def citation(value: Any) -> Citation:
     return Citation(source_id, note)
 
 
-@accepts(list_of(citation, unique=False).json_schema)
+_citation_list = list_of(citation, unique=False)
+
+
+@accepts(_citation_list.json_schema)
 def citations(value: Any) -> tuple[Citation, ...]:
-    checked = list_of(citation, unique=False)(value)
+    checked = _citation_list(value)
     seen = set()
     for index, entry in enumerate(checked):
         if entry.source_id in seen:

@@ -15,6 +15,7 @@ from dateutil import tz
 
 from . import markup
 from .dates import PartialDate
+from .diagnostics import count
 from .pages import Output
 from .timeline import Entry, Timeline
 
@@ -87,7 +88,7 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
 
 def event_count(number: int) -> str:
     """How many events, in words ("1 event", "2 events"), for every template that counts them."""
-    return f"{number} event" if number == 1 else f"{number} events"
+    return count(number, "event")
 
 
 def _atom_time(date: PartialDate, zone) -> str:

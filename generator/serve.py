@@ -20,7 +20,8 @@ from livereload.watcher import Watcher
 from tornado import ioloop, web
 
 from . import build
-from .diagnostics import ContentError, Problem
+from .load import display_path
+from .diagnostics import ContentError, Problem, count
 from .search import SearchIndexError
 from .write import OutputError
 
@@ -59,7 +60,7 @@ class Preview:
             result = build.build(self.content_dir, self.out_dir, self.base_url, templates_dir=self.templates_dir,
                                  static_dir=self.static_dir, with_search=self.with_search, drafts=True)
         except ContentError as error:
-            self.failure = Failure(f"{_count(error.problems, 'problem')} in the content", tuple(error.problems))
+            self.failure = Failure(f"{count(len(error.problems), 'problem')} in the content", tuple(error.problems))
         except jinja2.TemplateSyntaxError as error:
             where = Path(error.filename or error.name or "template")
             self.failure = Failure("a template has a syntax error",
@@ -73,7 +74,7 @@ class Preview:
             for problem in result.warnings:
                 print(problem.format(), file=sys.stderr)
             print(f"timeline serve: rebuilt {result.files} files in {time.perf_counter() - started:.2f} s"
-                  + (f" ({_count(result.warnings, 'warning')})" if result.warnings else ""), file=sys.stderr)
+                  + (f" ({count(len(result.warnings), 'warning')})" if result.warnings else ""), file=sys.stderr)
             return True
         for problem in self.failure.problems:
             print(problem.format(), file=sys.stderr)
@@ -219,12 +220,5 @@ def remove_output(out_dir: Path) -> None:
     shutil.rmtree(out_dir.parent, ignore_errors=True)
 
 
-def _count(items, noun: str) -> str:
-    return f"{len(items)} {noun}{'s' * (len(items) != 1)}"
-
-
 def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return display_path(path, Path.cwd().resolve())

@@ -144,10 +144,13 @@ def test_a_likely_duplicate_event_is_a_warning_naming_the_other(content):
         """})
     graph, found = problems(content)
     assert graph is not None
-    assert found == [
-        "content/events/2024-01-09-tv-studio-stormed.yaml:1:8: warning: this event looks like a duplicate of "
-        "'2024-01-09-tc-television-takeover' (same date, similar title)\n"
-        "    hint: merge the two files, or make the titles say how the events differ"]
+    assert found == [duplicate_warning("content/events/2024-01-09-tv-studio-stormed.yaml")]
+
+
+def duplicate_warning(file: str) -> str:
+    return (f"{file}:1:8: warning: this event looks like a duplicate of "
+            "'2024-01-09-tc-television-takeover' (same date, similar title)\n"
+            "    hint: merge the two files, or make the titles say how the events differ")
 
 
 @pytest.mark.parametrize("date, title, duplicate", [
@@ -161,10 +164,7 @@ def test_likely_duplicates_need_the_same_date_and_a_very_similar_title(content, 
                                                                  topics=None)})
     graph, found = problems(content)
     assert graph is not None
-    warning = (f"content/events/{date}-tv-studio-again.yaml:1:8: warning: this event looks like a duplicate of "
-               "'2024-01-09-tc-television-takeover' (same date, similar title)\n"
-               "    hint: merge the two files, or make the titles say how the events differ")
-    assert found == ([warning] if duplicate else [])
+    assert found == ([duplicate_warning(f"content/events/{date}-tv-studio-again.yaml")] if duplicate else [])
 
 
 def test_an_event_without_a_place_is_a_warning_once_the_content_has_no_errors(content):
