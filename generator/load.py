@@ -240,6 +240,10 @@ def _refused_tag(node: yaml.Node, offset: int) -> _YamlProblem:
                         "content files use no YAML tags: put text that starts with '!' in quotes")
 
 
+_UNEXPECTED_AFTER_A_VALUE = ("expected <block end>", "expected <document start>", "did not find expected key")
+"""How both YAML parsers say that something follows a finished value: more text, or a line out of place."""
+
+
 def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str | None, tuple[int, int]]:
     """Turn PyYAML's parser vocabulary into a plain cause, a fix, and the line and column
     (from 1) where the editor should look, which is not always where the parser gave up."""
@@ -282,16 +286,15 @@ def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str
             char = value_line[indicator.column: indicator.column + 1]
             return f"a value cannot start with '{char}'", _indicator_hint(char, value_line), \
                 (indicator.line + 1, indicator.column + 1)
-    if before.rstrip().endswith(("\"", "'")) and any(phrase in problem for phrase in (
-            "expected <block end>", "expected <document start>", "did not find expected key")):
+    unexpected_after_value = any(phrase in problem for phrase in _UNEXPECTED_AFTER_A_VALUE)
+    if before.rstrip().endswith(("\"", "'")) and unexpected_after_value:
         opened = _quote_left_open(text, mark)
         if opened is not None:  # the quote of an earlier line was never closed; YAML closed it at this one
             return "a quoted text is not closed", "add the closing quote (\" or ') at the end of the text", \
                 (opened.line + 1, opened.column + 1)
         return "more text follows a closing quote", f"put the whole text in quotes, for example: {_quoted(line_text)}", \
             where
-    if before.rstrip().endswith(("]", "}")) and any(phrase in problem for phrase in (
-            "expected <block end>", "expected <document start>", "did not find expected key")):
+    if before.rstrip().endswith(("]", "}")) and unexpected_after_value:
         bracket = before.rstrip()[-1]
         return (f"more text follows the closing '{bracket}'",
                 f"a value that starts with '{'[' if bracket == ']' else '{'}' ends at its '{bracket}'; if it is text, "
@@ -300,9 +303,8 @@ def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str
     colon = "mapping values are not allowed" in problem
     # 'note: He said: no' has its field name; the second ': ' is the trouble, not the line's place.
     colon_in_text = colon and mark is not None and ":" in line_text[: mark.column]
-    misplaced = not colon_in_text and any(phrase in problem for phrase in (
-        "mapping values are not allowed", "expected <block end>", "did not find expected key", "bad indentation",
-        "expected <document start>", "did not find expected '-' indicator"))
+    misplaced = not colon_in_text and (unexpected_after_value or any(phrase in problem for phrase in (
+        "mapping values are not allowed", "bad indentation", "did not find expected '-' indicator")))
     field, field_indent = _list_item_content(lines[previous]) if previous is not None else ("", 0)
     if misplaced and field and ":" not in field and not field.startswith("-") and field_indent <= _indent(line_text):
         # A field name without its colon reads as text, and YAML only notices at the next line.
