@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -67,6 +68,14 @@ class Timeline:
         before = self.entries[entry.position - 1] if entry.position > 0 else None
         after = self.entries[entry.position + 1] if entry.position + 1 < len(self.entries) else None
         return before, after
+
+    def newest_moment(self) -> dt.datetime:
+        """The start of the newest date in the content (events and sources), in UTC: a stand-in for
+        the build time that depends only on the content, so that builds stay reproducible."""
+        dates = [date for entry in self.entries for date in (entry.event.date, entry.event.end_date) if date]
+        dates += [source.published for source in self.sources.values()]
+        newest = max((date.first_day for date in dates), default=dt.date(1970, 1, 1))
+        return dt.datetime.combine(newest, dt.time(), tzinfo=dt.timezone.utc)
 
 
 def event_order(event: Event) -> tuple:

@@ -5,7 +5,8 @@ import re
 
 from generator.build import build
 from generator.markup import to_html
-from generator.render import fingerprint, spreadsheet_safe
+from generator.opendata import spreadsheet_safe
+from generator.render import fingerprint
 from conftest import write_files
 
 
