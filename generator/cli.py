@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -165,10 +166,16 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         print(f"timeline schema: wrote {len(written)} schemas to {args.out.as_posix()}")
         return EXIT_OK
+    try:
+        built = build.edition_time(os.environ)
+    except ValueError as error:
+        print(f"timeline build: {error}\n    hint: unset it, or set it to the commit's time: "
+              "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)", file=sys.stderr)
+        return EXIT_USAGE
     started = time.perf_counter()
     try:
         result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,
-                             drafts=args.drafts)
+                             drafts=args.drafts, built=built)
     except ContentError as error:
         report(error.problems)
         print(f"timeline build: {summary(error.problems, args.strict)}; nothing was written", file=sys.stderr)

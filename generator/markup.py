@@ -60,5 +60,5 @@ def excerpt(text: str, words: int = 45) -> str:
 
 
 def plain_text(text: str) -> str:
-    """The words of a Markdown text without markup, for descriptions and feeds."""
-    return html.unescape(nh3.clean(to_html(text), tags=set())).strip()
+    """The words of a Markdown text without markup, on one line, for descriptions, feeds and data."""
+    return " ".join(html.unescape(nh3.clean(to_html(text), tags=set())).split())

@@ -101,6 +101,15 @@ class Site:
     language: str = "en"
     time_zone: str = "UTC"
     repository: str | None = None
+    edit_url: str | None = None
+
+    def edit_address(self, path: str) -> str | None:
+        """Where an editor changes the record at `path` (below content/), or None without a repository."""
+        if self.edit_url:
+            return self.edit_url.rstrip("/") + "/" + path
+        if self.repository:
+            return self.repository.rstrip("/") + "/edit/main/content/" + path
+        return None
 
 
 @dataclass(frozen=True)
@@ -353,7 +362,9 @@ SITE_FIELDS = {
     "title": Field(line, True, help="the site's name"), "description": Field(line, True, help="one sentence"),
     "base_url": Field(web_address, True, help="the address the site is published at"),
     "language": Field(language), "time_zone": Field(time_zone, help="such as America/Guayaquil"),
-    "repository": Field(web_address, help="the repository's address"),
+    "repository": Field(web_address, help="the repository's address; pages then link to their files for editing"),
+    "edit_url": Field(web_address, help="the address that a record's path below content/ is added to, to edit it "
+                                        "(default: <repository>/edit/main/content/, as on GitHub)"),
 }
 PAGE_FIELDS = {"title": Field(line, True), "description": Field(line), "menu": Field(line)}
 

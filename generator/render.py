@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import jinja2
 from dateutil import tz
 
-from . import markup, opendata
+from . import linkeddata, markup, opendata
 from .dates import PartialDate
 from .diagnostics import count
 from .pages import Output
@@ -18,13 +18,15 @@ from .timeline import Timeline
 
 
 def render_site(outputs: list[Output], timeline: Timeline, templates_dir: Path, static_dir: Path,
-                base_url: str | None = None, updated: dt.datetime | None = None) -> dict[str, bytes]:
-    """Every output file's path and bytes, including the static assets. `updated` is when this
-    edition of the site was made (from SOURCE_DATE_EPOCH); without it, the newest date in the content."""
-    updated = updated or timeline.newest_moment()
+                base_url: str | None = None, built: dt.datetime | None = None) -> dict[str, bytes]:
+    """Every output file's path and bytes, including the static assets. `built` is when this edition
+    was made (from SOURCE_DATE_EPOCH), shown to readers; feeds and calendars, which must carry a
+    time, fall back to the newest date in the content, so that the output never depends on the clock."""
+    updated = built or timeline.newest_moment()
     site_url = (base_url or timeline.site.base_url).rstrip("/") + "/"
     assets = fingerprint(_read_assets(static_dir))
     env = _environment(templates_dir, timeline, site_url, assets)
+    env.globals.update(built=built, updated=updated)
     files: dict[str, bytes] = {f"static/{name}": data for name, data in assets.values()}
     for output in outputs:
         if output.template:
@@ -66,7 +68,10 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
         return url("static/" + assets[name][0])
 
     env.globals.update(site=timeline.site, url=url, abs_url=lambda path="": site_url + path.lstrip("/"),
-                       asset=asset, timeline=timeline)
+                       asset=asset, timeline=timeline, site_url=site_url, linked_data=linkeddata)
+    # JSON-LD keeps its fields in the order written; |tojson still escapes < > & ' so that no text
+    # can close the <script> element it sits in.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     env.filters.update(
         markdown=markup.to_html,
         excerpt=markup.excerpt,
@@ -74,6 +79,8 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
         date_words=PartialDate.display,
         events=event_count,
         atom_time=lambda date: _atom_time(date, zone),
+        day_words=lambda moment: _day(moment, zone).display(),
+        day_iso=lambda moment: _day(moment, zone).iso,
     )
     return env
 
@@ -84,8 +91,15 @@ def event_count(number: int) -> str:
 
 
 def _atom_time(date: PartialDate, zone) -> str:
-    moment = dt.datetime.combine(date.first_day, dt.time(), tzinfo=zone)
+    # The last day a partial date stands for, so that a feed reader sorting by time keeps the
+    # timeline's order: an event known to the month comes after that month's dated events.
+    moment = dt.datetime.combine(date.last_day, dt.time(), tzinfo=zone)
     return moment.isoformat()
+
+
+def _day(moment: dt.datetime, zone) -> PartialDate:
+    local = moment.astimezone(zone)
+    return PartialDate(local.year, local.month, local.day)
 
 
 def _read_assets(static_dir: Path) -> dict[str, bytes]:

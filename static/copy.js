@@ -1,0 +1,20 @@
+// Adds "Copy citation" to the citation of an event page: the button copies the text of the element
+// it names (data-copy="id") and says so in a live region. Without JavaScript, or where the browser
+// offers no clipboard, the button stays hidden and the citation can be selected by hand.
+(function () {
+  "use strict";
+  if (!navigator.clipboard || !window.isSecureContext) return;
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector(".copy-status");
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        if (status) status.textContent = "Citation copied.";
+      }, function () {
+        if (status) status.textContent = "Could not copy: select the citation and copy it by hand.";
+      });
+    });
+  });
+})();
