@@ -67,8 +67,12 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
     def asset(name: str) -> str:
         return url("static/" + assets[name][0])
 
+    def asset_address(name: str) -> str | None:
+        """An asset's absolute address, for link previews; None when static/ does not have it."""
+        return site_url + "static/" + assets[name][0] if name in assets else None
+
     env.globals.update(site=timeline.site, url=url, abs_url=lambda path="": site_url + path.lstrip("/"),
-                       asset=asset, timeline=timeline, site_url=site_url, linked_data=linkeddata)
+                       asset=asset, asset_address=asset_address, timeline=timeline, site_url=site_url, linked_data=linkeddata)
     # JSON-LD keeps its fields in the order written; |tojson still escapes < > & ' so that no text
     # can close the <script> element it sits in.
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}

@@ -4,6 +4,7 @@ and the date of the edition."""
 import datetime as dt
 import json
 import re
+import struct
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -74,6 +75,18 @@ def test_every_page_has_open_graph_and_twitter_card_tags(real_site):
         assert found.meta["og:url"] == found.canonical, page
         assert found.meta["og:description"] == found.meta["description"], page
         assert found.meta["og:type"] == ("article" if page.parent.parent.name == "events" else "website"), page
+
+
+def test_link_previews_show_the_sites_card_image(real_site):
+    found = head(real_site / "events/2024-01-09-tc-television-studio-takeover/index.html")
+    assert found.meta["twitter:card"] == "summary_large_image"
+    address = found.meta["og:image"]
+    assert address.startswith("https://example.org/static/share.") and address.endswith(".png")
+    image = (real_site / address.removeprefix("https://example.org/")).read_bytes()
+    assert image[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", image[16:24])  # the PNG header's IHDR chunk
+    assert (width, height) == (int(found.meta["og:image:width"]), int(found.meta["og:image:height"])) == (1200, 630)
+    assert found.meta["og:image:alt"]
 
 
 def test_a_shared_event_is_previewed_by_its_own_title(real_site):
