@@ -1,4 +1,4 @@
-"""Renders the open data for researchers and newsrooms: the events as JSON and CSV."""
+"""Renders the open data for researchers and newsrooms: the events as JSON (with its JSON Schema), CSV and iCalendar."""
 
 from __future__ import annotations
 
@@ -6,19 +6,42 @@ import csv
 import datetime as dt
 import io
 import json
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
 
+import icalendar
+
+from . import markup
+from .dates import PartialDate
+from .model import ACTOR_KINDS, ID_PATTERN, IMPORTANCE
 from .timeline import Entry, Timeline
 
-CSV_COLUMNS = ("event_id", "event_date", "date_precision", "end_date", "approximate", "title", "importance",
-               "actors", "topics", "place", "latitude", "longitude", "sources", "source_urls", "url")
+FILES = {"json": "data/events.json", "schema": "data/events.schema.json", "csv": "data/events.csv",
+         "ics": "data/events.ics"}
+"""Each open-data file by the kind that renders it (RENDERERS' keys), below the site root."""
 
+PRECISIONS = ("day", "month", "year")
+LIST_SEPARATOR = "; "  # between names in one CSV cell, as ACLED separates its sources
+
+
+def event_url(entry: Entry, site_url: str) -> str:
+    return f"{site_url}events/{entry.id}/"
+
+
+def iso_time(moment: dt.datetime) -> str:
+    """2025-04-13T00:00:00Z: UTC to the second, one spelling for every file."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- JSON and its schema ---------------------------------------------------------------------
 
 def event_record(entry: Entry, site_url: str) -> dict:
     """One event as open data, with everything it refers to resolved."""
     event = entry.event
     return {
         "id": event.id,
-        "url": f"{site_url}events/{event.id}/",
+        "url": event_url(entry, site_url),
         "title": event.title,
         "date": event.date.iso,
         "date_precision": event.date.precision,
@@ -36,10 +59,167 @@ def event_record(entry: Entry, site_url: str) -> dict:
     }
 
 
-def events_json(timeline: Timeline, site_url: str) -> str:
-    document = {"title": timeline.site.title, "url": site_url,
+def events_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
+    site = timeline.site
+    document = {"$schema": site_url + FILES["schema"], "title": site.title, "description": site.description,
+                "language": site.language, "url": site_url, "updated": iso_time(updated),
                 "events": [event_record(entry, site_url) for entry in timeline.entries]}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+_YEAR = r"[0-9]{4}"
+_MONTH = r"(0[1-9]|1[0-2])"
+_DAY = r"(0[1-9]|[12][0-9]|3[01])"
+UTC_TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+DATE_PATTERNS = {"year": f"^{_YEAR}$", "month": f"^{_YEAR}-{_MONTH}$", "day": f"^{_YEAR}-{_MONTH}-{_DAY}$"}
+
+
+def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that events.json follows, field for field."""
+    def strict(required: list[str], properties: dict[str, Any], **more: Any) -> dict[str, Any]:
+        # Every field is always present (null when unknown), so a consumer never has to guess.
+        return {"type": "object", "required": required, "additionalProperties": False,
+                "properties": properties, **more}
+
+    def nullable(reference: str) -> dict[str, Any]:
+        return {"anyOf": [{"$ref": reference}, {"type": "null"}]}
+
+    schema_url = site_url + FILES["schema"]
+    event = strict(
+        ["id", "url", "title", "date", "date_precision", "end_date", "approximate", "importance", "summary",
+         "place", "actors", "topics", "sources"],
+        {
+            "id": {"$ref": "#/$defs/id", "description": "The event's id, also its address below /events/."},
+            "url": {"$ref": "#/$defs/web_address", "description": "The event's page."},
+            "title": {"$ref": "#/$defs/text"},
+            "date": {"$ref": "#/$defs/date", "description": "When it happened, at date_precision: never padded."},
+            "date_precision": {"enum": list(PRECISIONS)},
+            "end_date": {**nullable("#/$defs/date"),
+                         "description": "The last date of an event over several days, at its own precision."},
+            "approximate": {"type": "boolean", "description": "The sources date the event only vaguely."},
+            "importance": {"enum": list(IMPORTANCE)},
+            "summary": {"$ref": "#/$defs/text", "description": "What the sources support, in Markdown."},
+            "place": {"anyOf": [{"$ref": "#/$defs/place"}, {"type": "null"}]},
+            "actors": {"type": "array", "items": {"$ref": "#/$defs/actor"}},
+            "topics": {"type": "array", "items": {"$ref": "#/$defs/topic"}},
+            "sources": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/source"}},
+        },
+        # The date's shape and its stated precision must agree: "2024-01" is a month, never a day.
+        allOf=[{"if": {"properties": {"date_precision": {"const": precision}}},
+                "then": {"properties": {"date": {"pattern": pattern}}}}
+               for precision, pattern in DATE_PATTERNS.items()],
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url,
+        "title": f"{timeline.site.title}: events",
+        "description": "The events of the timeline, each with its place, actors, topics and sources resolved.",
+        **strict(
+            ["$schema", "title", "description", "language", "url", "updated", "events"],
+            {
+                "$schema": {"const": schema_url},
+                "title": {"$ref": "#/$defs/text"},
+                "description": {"$ref": "#/$defs/text"},
+                "language": {"$ref": "#/$defs/text", "description": "The language of the text (BCP 47)."},
+                "url": {"$ref": "#/$defs/web_address", "description": "The site's address."},
+                "updated": {"type": "string", "format": "date-time", "pattern": UTC_TIME_PATTERN,
+                            "description": "When this edition of the data was made, in UTC."},
+                "events": {"type": "array", "items": {"$ref": "#/$defs/event"},
+                           "description": "In timeline order: by date, day-precise dates before the month's others."},
+            },
+        ),
+        "$defs": {
+            "id": {"type": "string", "pattern": ID_PATTERN.pattern},
+            "text": {"type": "string", "minLength": 1},
+            "web_address": {"type": "string", "format": "uri", "pattern": "^https?://"},
+            "date": {"type": "string", "anyOf": [{"pattern": pattern} for pattern in DATE_PATTERNS.values()],
+                     "description": "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources allow, no more."},
+            "event": event,
+            "place": strict(["id", "name", "province", "latitude", "longitude"], {
+                "id": {"$ref": "#/$defs/id"}, "name": {"$ref": "#/$defs/text"},
+                "province": {**nullable("#/$defs/text"), "description": "The province (admin1), where known."},
+                "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+                "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+            }),
+            "actor": strict(["id", "name", "kind"], {
+                "id": {"$ref": "#/$defs/id"}, "name": {"$ref": "#/$defs/text"}, "kind": {"enum": list(ACTOR_KINDS)},
+            }),
+            "topic": strict(["id", "name"], {"id": {"$ref": "#/$defs/id"}, "name": {"$ref": "#/$defs/text"}}),
+            "source": strict(["id", "title", "publisher", "published", "url", "note"], {
+                "id": {"$ref": "#/$defs/id"},
+                "title": {"$ref": "#/$defs/text", "description": "The headline."},
+                "publisher": {"$ref": "#/$defs/text"},
+                "published": {"$ref": "#/$defs/date"},
+                "url": {**nullable("#/$defs/web_address"), "description": "Null where the address is not known."},
+                "note": {**nullable("#/$defs/text"), "description": "What this source supports in the event."},
+            }),
+        },
+    }
+
+
+def schema_json(timeline: Timeline, site_url: str) -> str:
+    return json.dumps(events_schema(timeline, site_url), ensure_ascii=False, indent=1) + "\n"
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its name, what it holds (for the data page and docs), and how it is filled."""
+
+    name: str
+    meaning: str
+    example: str
+    value: Callable[[Entry, str], object]
+
+
+def _place_field(name: str) -> Callable[[Entry, str], object]:
+    return lambda entry, site_url: getattr(entry.place, name) if entry.place else None
+
+
+CSV_COLUMNS = (
+    Column("event_id", "The event's id, also the last part of its page's address.",
+           "2024-01-09-tc-television-studio-takeover", lambda e, u: e.id),
+    Column("event_date", "When it happened, as precise as the sources allow: YYYY-MM-DD, YYYY-MM or YYYY. "
+                         "A month is never written as its first day.", "2024-01-09", lambda e, u: e.event.date.iso),
+    Column("year", "The year of event_date, as a number.", "2024", lambda e, u: e.event.date.year),
+    Column("date_precision", "How much of event_date is known: day, month or year.", "day",
+           lambda e, u: e.event.date.precision),
+    Column("end_date", "For an event over several days, its last date, at its own precision; empty otherwise.",
+           "2024-01-12", lambda e, u: e.event.end_date.iso if e.event.end_date else None),
+    Column("approximate", "Whether the sources date the event only vaguely (\"in early January\"): true or false.", "false",
+           lambda e, u: "true" if e.event.approximate else "false"),
+    Column("title", "A one-line description of the event.",
+           "Gunmen storm TC Televisión's studio in Guayaquil during a live broadcast", lambda e, u: e.event.title),
+    Column("importance", "How much the event matters to the story: major, notable or minor.", "major", lambda e, u: e.event.importance),
+    Column("actors", "The names of the people and organisations involved, separated by semicolons.",
+           "TC Televisión; National Police of Ecuador",
+           lambda e, u: LIST_SEPARATOR.join(actor.name for actor in e.actors)),
+    Column("topics", "The names of the timeline's topics the event belongs to, separated by semicolons.",
+           "Attacks on the press and the justice system",
+           lambda e, u: LIST_SEPARATOR.join(topic.name for topic in e.topics)),
+    Column("place", "Where it happened: a city, a town, or a whole country for what happened across it.",
+           "Guayaquil", _place_field("name")),
+    Column("admin1", "The place's province (ACLED's admin1); empty where it has none.", "Guayas",
+           _place_field("province")),
+    Column("latitude", "The place's latitude in decimal degrees (WGS 84); empty where not known.", "-2.19",
+           _place_field("latitude")),
+    Column("longitude", "The place's longitude in decimal degrees (WGS 84); empty where not known.", "-79.89",
+           _place_field("longitude")),
+    Column("notes", "The summary, as plain text on one line (ACLED's notes).",
+           "On 9 January 2024 armed men in hoods burst into TC Televisión's studio…",
+           lambda e, u: markup.plain_text(e.event.summary)),
+    Column("sources", "Each source as \"publisher: headline (date published)\", separated by semicolons.",
+           "AP (via Arkansas Democrat-Gazette): Armed men break into Ecuador TV station (2024-01-10); …",
+           lambda e, u: LIST_SEPARATOR.join(f"{s.publisher}: {s.title} ({s.published.iso})" for s, _ in e.sources)),
+    Column("source_urls", "The addresses of the sources that have one, separated by spaces.",
+           "https://eluniverso.com/noticias/ecuador/… https://…",
+           lambda e, u: " ".join(s.url for s, _ in e.sources if s.url)),
+    Column("url", "The event's page on this site, with every source and what it supports.",
+           "https://…/events/2024-01-09-tc-television-studio-takeover/", event_url),
+)
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: object) -> str:
@@ -47,7 +227,8 @@ def spreadsheet_safe(value: object) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # a number (a negative latitude) is data, not a formula
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    # Spreadsheets skip leading spaces and line breaks before deciding that a cell is a formula.
+    if text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
         return "'" + text
     return text
 
@@ -55,19 +236,81 @@ def spreadsheet_safe(value: object) -> str:
 def events_csv(timeline: Timeline, site_url: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([column.name for column in CSV_COLUMNS])
     for entry in timeline.entries:
-        event, place = entry.event, entry.place
-        row = (event.id, event.date.iso, event.date.precision, event.end_date.iso if event.end_date else "",
-               "true" if event.approximate else "false", event.title, event.importance,
-               "; ".join(a.name for a in entry.actors), "; ".join(t.name for t in entry.topics),
-               place.name if place else "", place.latitude if place and place.latitude is not None else "",
-               place.longitude if place and place.longitude is not None else "",
-               "; ".join(f"{s.publisher}: {s.title} ({s.published.iso})" for s, _ in entry.sources),
-               " ".join(s.url for s, _ in entry.sources if s.url), f"{site_url}events/{event.id}/")
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        writer.writerow([spreadsheet_safe(column.value(entry, site_url)) for column in CSV_COLUMNS])
     return buffer.getvalue()
 
+
+# --- iCalendar -------------------------------------------------------------------------------
+
+def date_notes(entry: Entry) -> str:
+    """What a calendar cannot show by itself: a date known only to the month or year, or approximate.
+    Calendars have no partial dates, so such an entry covers the whole period the date may stand for."""
+    date, end, approximate = entry.event.date, entry.event.end_date, entry.event.approximate
+    notes = []
+    if date.precision != "day":
+        notes.append(f"Date known only to the {date.precision}{', and approximate' if approximate else ''}: "
+                     f"{date.display()}.")
+    elif approximate:
+        notes.append(f"Approximate date: {date.display()}.")
+    if end and end.precision != "day":
+        notes.append(f"End known only to the {end.precision}: {end.display()}.")
+    if end is None and date.precision != "day":
+        notes.append(f"The calendar entry covers the whole {date.precision}.")
+    elif end is not None and (date.precision != "day" or end.precision != "day"):
+        notes.append(f"The calendar entry runs from {_day_words(date.first_day)} to {_day_words(end.last_day)}.")
+    return " ".join(notes)
+
+
+def _day_words(day: dt.date) -> str:
+    return PartialDate(day.year, day.month, day.day).display()
+
+
+def calendar_description(entry: Entry, site_url: str) -> str:
+    parts = [date_notes(entry), markup.plain_text(entry.event.summary),
+             "Sources:\n" + "\n".join(f"{s.publisher}, {s.title}, {s.published.display()}" for s, _ in entry.sources),
+             f"Event page: {event_url(entry, site_url)}"]
+    return "\n\n".join(part for part in parts if part)
+
+
+def events_ics(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
+    site = timeline.site
+    host = urlsplit(site_url).hostname
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{site.title}//Events//{site.language.upper()}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", site.title)
+    calendar.add("x-wr-calname", site.title)
+    calendar.add("x-wr-caldesc", site.description)
+    calendar.add("url", site_url)
+    stamp = updated.astimezone(dt.timezone.utc)
+    for entry in timeline.entries:
+        event, place = entry.event, entry.place
+        item = icalendar.Event()
+        item.add("uid", f"{event.id}@{host}")
+        item.add("dtstamp", stamp)
+        # All-day dates; DTEND is exclusive, so the day after the last day the date may stand for.
+        item.add("dtstart", event.date.first_day)
+        item.add("dtend", (event.end_date or event.date).last_day + dt.timedelta(days=1))
+        item.add("summary", event.title)
+        item.add("description", calendar_description(entry, site_url))
+        item.add("url", event_url(entry, site_url))
+        if place:
+            province = f", {place.province}" if place.province and place.province != place.name else ""
+            item.add("location", place.name + province)
+            if place.latitude is not None and place.longitude is not None:
+                item.add("geo", (place.latitude, place.longitude))
+        if entry.topics:
+            item.add("categories", [topic.name for topic in entry.topics])
+        item.add("transp", "TRANSPARENT")  # a record of the past, not a time the reader is busy
+        calendar.add_component(item)
+    return calendar.to_ical().decode("utf-8")
+
+
+# --- Dispatch --------------------------------------------------------------------------------
 
 def render(kind: str, timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
     """The text of one open-data file: kind is one of RENDERERS' keys, as planned in pages.plan_site."""
@@ -75,6 +318,9 @@ def render(kind: str, timeline: Timeline, site_url: str, updated: dt.datetime) -
 
 
 RENDERERS = {
-    "json": lambda timeline, site_url, updated: events_json(timeline, site_url),
+    "json": events_json,
+    "schema": lambda timeline, site_url, updated: schema_json(timeline, site_url),
     "csv": lambda timeline, site_url, updated: events_csv(timeline, site_url),
+    "ics": events_ics,
 }
+assert set(RENDERERS) == set(FILES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import overview
+from . import opendata, overview
 from .model import ACTOR_KINDS
 from .timeline import Timeline
 
@@ -24,7 +24,7 @@ class Output:
     path: str  # below the output folder, always with forward slashes
     url: str
     template: str | None = None  # a Jinja2 template in templates/
-    data: str | None = None  # or a data format rendered from `context`: "json" or "csv"
+    data: str | None = None  # or an open-data file: one of opendata.RENDERERS' keys ("json", "csv", ...)
     context: dict[str, Any] = field(default_factory=dict)
     in_sitemap: bool = True
 
@@ -72,10 +72,8 @@ def plan_site(timeline: Timeline) -> list[Output]:
     outputs.append(page("search/", "search.html", in_sitemap=False))
     outputs.append(Output("404.html", "404.html", "404.html", in_sitemap=False))
     outputs.append(Output("feed.xml", "feed.xml", "feed.xml", context={"timeline": timeline}, in_sitemap=False))
-    outputs.append(Output("data/events.json", "data/events.json", data="json",
-                          context={"timeline": timeline}, in_sitemap=False))
-    outputs.append(Output("data/events.csv", "data/events.csv", data="csv",
-                          context={"timeline": timeline}, in_sitemap=False))
+    outputs.append(page("data/", "data.html", files=opendata.FILES, columns=opendata.CSV_COLUMNS))
+    outputs += [Output(path, path, data=kind, in_sitemap=False) for kind, path in opendata.FILES.items()]
     outputs.append(Output("robots.txt", "robots.txt", "robots.txt", in_sitemap=False))
     sitemap_urls = [output.url for output in outputs if output.in_sitemap]
     outputs.append(Output("sitemap.xml", "sitemap.xml", "sitemap.xml", context={"urls": sitemap_urls},

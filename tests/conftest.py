@@ -128,6 +128,7 @@ def real_site(tmp_path_factory) -> Path:
 
 
 SUB_PATH = "ecuador-timeline"
+SUB_PATH_URL = f"https://example.org/{SUB_PATH}/"
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +136,7 @@ def sub_path_site(tmp_path_factory) -> Path:
     """The real content built for https://example.org/ecuador-timeline/; the returned folder
     holds the site in its ecuador-timeline/ subfolder, as a project site is served."""
     root = tmp_path_factory.mktemp("sub")
-    build.build(REAL_CONTENT, root / SUB_PATH, base_url=f"https://example.org/{SUB_PATH}/")
+    build.build(REAL_CONTENT, root / SUB_PATH, base_url=SUB_PATH_URL)
     return root
 
 
@@ -174,7 +175,7 @@ def _serve(folder: Path):
 
 
 @pytest.fixture(scope="session")
-def served_site(real_site):
+def served_root_site(real_site):
     """The real site over HTTP on a free loopback port; yields its root address."""
     server, address = _serve(real_site)
     yield address
@@ -189,6 +190,14 @@ def served_sub_path_site(sub_path_site):
     yield address + SUB_PATH + "/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session", params=["root", "sub-path"])
+def served_site(request) -> str:
+    """The real site served at the root of its host, then under a sub-path as a project site is
+    (/ecuador-timeline/): every test that uses it runs against both. Yields the site's address,
+    ending in "/"; pytest runs all the tests of one build before the other's."""
+    return request.getfixturevalue({"root": "served_root_site", "sub-path": "served_sub_path_site"}[request.param])
 
 
 @pytest.fixture

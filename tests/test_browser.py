@@ -1,4 +1,8 @@
-"""What a reader sees, in a real Chromium: phone first, keyboard alone, both colour schemes, checked with axe."""
+"""What a reader sees, in a real Chromium: phone first, keyboard alone, both colour schemes, checked with axe.
+
+Every test that takes `served_site` runs twice: against the site served at the root of its host,
+and against the build for a sub-path (/ecuador-timeline/), as a project site is published. So no
+test may assume the site starts at "/": addresses are built from `served_site`."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +23,7 @@ TAKEOVER = "events/2024-01-09-tc-television-studio-takeover/"
 PAGE_TYPES = {
     "timeline": "", "event": TAKEOVER, "actors": "actors/", "actor": "actors/daniel-noboa/",
     "topics": "topics/", "topic": "topics/prison-crisis/", "places": "places/", "place": "places/guayaquil/",
-    "sources": "sources/", "page": "about/", "search": "search/?q=prison", "404": "404.html",
+    "sources": "sources/", "page": "about/", "data": "data/", "search": "search/?q=prison", "404": "404.html",
 }
 
 
@@ -42,6 +46,11 @@ def entry_data(page: Page, event_id: str, name: str) -> str:
 
 def visible_entries(page: Page) -> list[str]:
     return page.eval_on_selector_all(".timeline .entry", "els => els.filter(e => e.offsetParent).map(e => e.id)")
+
+
+def under(served_site: str, pattern: str = "") -> re.Pattern:
+    """An address of the site: its own address (root or sub-path) followed by the pattern."""
+    return re.compile(re.escape(served_site) + pattern)
 
 
 # --- Every page type ------------------------------------------------------------------------
@@ -75,11 +84,12 @@ def test_the_narrowest_phone_scrolls_only_downwards(page: Page, served_site):
         assert no_sideways_scrolling(page), path
 
 
-def test_screenshots_of_the_home_and_an_event_page(page: Page, served_site, screenshots_dir):
+def test_screenshots_of_the_home_and_an_event_page(page: Page, served_root_site, screenshots_dir):
+    # The root build only: the sub-path build looks the same, and one set of files is enough to review.
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)
-        for label, path in (("home", ""), ("event", TAKEOVER)):
-            page.goto(served_site + path)
+        for label, path in (("home", ""), ("event", TAKEOVER), ("data", "data/")):
+            page.goto(served_root_site + path)
             shot = screenshots_dir / f"{label}-{name}.png"
             page.screenshot(path=shot, full_page=label == "event")
             assert shot.stat().st_size > 10_000
@@ -94,7 +104,7 @@ def test_a_reader_on_a_phone_follows_the_timeline_to_an_event_and_its_sources(pa
     first = page.locator("ol.entries .entry-title a").first
     title = first.inner_text()
     first.click()
-    expect(page).to_have_url(re.compile(r"/events/[a-z0-9-]+/$"))
+    expect(page).to_have_url(under(served_site, r"events/[a-z0-9-]+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_role("heading", name="Sources")).to_be_visible()
     assert page.locator("section.sources ol li").count() >= 1
@@ -194,6 +204,7 @@ def test_filters_work_by_keyboard_alone_and_live_in_the_address(page: Page, serv
     page.keyboard.press("ArrowDown")  # the first actor in the list
     chosen = page.eval_on_selector("#filter-actor", "s => s.value")
     assert chosen
+    assert page.url.startswith(served_site + "?")  # still the timeline's address, under the sub-path too
     assert parse_qs(urlsplit(page.url).query) == {"actor": [chosen]}
     shown = visible_entries(page)
     assert 0 < len(shown) < len(everything)
@@ -217,13 +228,14 @@ def test_filters_work_by_keyboard_alone_and_live_in_the_address(page: Page, serv
     expect(page.locator(".filter-status")).to_have_text(f"Showing all {len(everything)} events.")
     expect(page.locator("#filter-actor")).to_be_focused()  # not thrown back to the top of the page
     assert visible_entries(page) == everything
-    assert urlsplit(page.url).query == ""
+    assert page.url == served_site
     assert console_errors == []
 
 
 def test_filters_hide_empty_months_and_their_navigation(page: Page, served_site):
     page.goto(served_site + "?year=2025")
     expect(page.locator("#y2024")).to_be_hidden()
+    assert page.url == served_site + "?year=2025"  # the filters kept the address as it was
     expect(page.locator("#y2025")).to_be_visible()
     nav = page.get_by_role("navigation", name="Years and months")
     expect(nav.get_by_role("link", name="January 2024")).to_be_hidden()
@@ -253,15 +265,20 @@ def test_search_from_the_header_by_keyboard_alone(page: Page, served_site, conso
     press_tab_until(page, "#site-search-query")
     page.keyboard.type("Fito")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/search/\?q=Fito$"))
+    expect(page).to_have_url(under(served_site, r"search/\?q=Fito$"))
     results = page.locator(".search-results li")
     expect(results.first).to_be_visible(timeout=10_000)
     expect(page.locator(".search-status")).to_have_text(re.compile(r"^\d+ results? for “Fito”"))
     expect(results.first.locator("mark").first).to_have_text(re.compile("Fito", re.I))
+    site_path = urlsplit(served_site).path  # "/" or "/ecuador-timeline/": results lead into the site
+    assert all(href.startswith(site_path) for href in page.locator(".search-results a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"))
     press_tab_until(page, ".search-results a")
     first = page.evaluate("document.activeElement.textContent")
     page.keyboard.press("Enter")
+    expect(page).to_have_url(under(served_site, r"(events|actors|topics|places)/[a-z0-9-]+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(first)
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"  # the CSS loaded
     assert console_errors == []
 
 
@@ -273,28 +290,35 @@ def test_search_on_a_phone_finds_actors_and_topics_as_the_reader_types(page: Pag
     expect(box).to_be_focused()
     page.keyboard.type("Noboa")
     expect(page.locator(".search-results .search-kind", has_text="Actor").first).to_be_visible(timeout=10_000)
-    assert urlsplit(page.url).query == "q=Noboa"
+    assert page.url == served_site + "search/?q=Noboa"
     box.fill("zzzqqq")
     expect(page.locator(".search-status")).to_have_text("No results for “zzzqqq”.", timeout=10_000)
 
 
-# --- Under a sub-path, as on a project site -------------------------------------------------------
+# --- Citing ------------------------------------------------------------------------------------
 
-def test_search_works_when_the_site_is_served_under_a_sub_path(page: Page, served_sub_path_site, console_errors):
-    page.goto(served_sub_path_site + "search/?q=Fito")
-    link = page.locator(".search-results a").first
-    expect(link).to_be_visible(timeout=10_000)
-    assert link.get_attribute("href").startswith("/ecuador-timeline/")
-    link.click()
-    expect(page).to_have_url(re.compile(r"/ecuador-timeline/(events|actors|topics)/[a-z0-9-]+/$"))
-    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"  # the CSS loaded
+def test_a_reader_copies_an_events_citation_by_keyboard(page: Page, served_site, console_errors):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size(PHONE)
+    page.goto(served_site + TAKEOVER)
+    citation = page.locator("#citation")
+    expect(citation).to_contain_text("https://example.org/")
+    expect(citation).to_contain_text(TAKEOVER)
+    press_tab_until(page, ".copy-button")
+    page.keyboard.press("Enter")
+    expect(page.locator(".copy-status")).to_have_text("Citation copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == citation.inner_text().strip()
+    assert no_sideways_scrolling(page)  # the long permanent address wraps
     assert console_errors == []
 
 
-def test_filters_work_under_a_sub_path(page: Page, served_sub_path_site):
-    page.goto(served_sub_path_site + "?year=2025")
-    assert page.url.startswith(served_sub_path_site)
-    expect(page.locator("#y2024")).to_be_hidden()
+def test_without_javascript_the_citation_is_there_and_the_copy_button_is_not(browser, served_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site + TAKEOVER)
+    expect(page.locator("#citation")).to_be_visible()
+    expect(page.locator(".copy-button")).to_be_hidden()
+    context.close()
 
 
 # --- Print -------------------------------------------------------------------------------------

@@ -1,31 +1,60 @@
 """The whole site built from the project's own content, as CI publishes it."""
 
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
+import pytest
+import yaml
 from lxml import etree
 
 from generator.build import build
-from conftest import REAL_CONTENT, SUB_PATH
+from conftest import REAL_CONTENT, SUB_PATH, SUB_PATH_URL
 
 
 class _Links(HTMLParser):
+    """The addresses in a page (links, assets, form actions, the search bundle, the sharing and
+    structured-data addresses) and the ids it has for fragments to land on."""
+
+    ADDRESS_ATTRIBUTES = ("href", "src", "action", "data-bundle", "data-base")
+    SHARED = ("og:url", "og:image", "twitter:image")
+
     def __init__(self):
         super().__init__()
         self.links, self.ids = [], set()
+        self._json_ld = None  # the text of the structured-data script being read
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if "id" in attrs:
             self.ids.add(attrs["id"])
-        for name in ("href", "src"):
-            if attrs.get(name) and not (tag == "link" and attrs.get("rel") in ("canonical", "alternate") and name == "href"
-                                        and attrs[name].startswith("http")):
-                self.links.append(attrs[name])
+        self.links += [attrs[name] for name in self.ADDRESS_ATTRIBUTES if attrs.get(name)]
+        if tag == "meta" and (attrs.get("property") or attrs.get("name")) in self.SHARED and attrs.get("content"):
+            self.links.append(attrs["content"])
+        if tag == "script" and attrs.get("type") == "application/ld+json":
+            self._json_ld = ""
+
+    def handle_data(self, data):
+        if self._json_ld is not None:
+            self._json_ld += data
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._json_ld is not None:  # its web addresses ("#" fragments name things there)
+            self.links += [urlsplit(value)._replace(fragment="").geturl() for value in _strings(json.loads(self._json_ld))
+                           if re.match(r"https?://", value)]
+            self._json_ld = None
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _strings(item)
 
 
 def parse(path):
@@ -34,10 +63,64 @@ def parse(path):
     return parser
 
 
+def served_file(site: Path, base_url: str, address: str) -> Path | None:
+    """The built file a web server publishing `site` at `base_url` answers the absolute `address`
+    with, or None when it has none: a missing file, or a path outside the base path (for a site
+    published at https://example.org/ecuador-timeline/, "/static/x" is another site's)."""
+    path, base_path = unquote(urlsplit(address).path), urlsplit(base_url).path
+    if not path.startswith(base_path):
+        return None
+    file = site / path[len(base_path):]
+    if path.endswith("/"):
+        file = file / "index.html"
+    return file if file.is_file() else None
+
+
+def is_ours(base_url: str, address: str) -> bool:
+    """Whether an absolute address is on the site's host (other hosts are not ours to check)."""
+    target, base = urlsplit(address), urlsplit(base_url)
+    return target.scheme in ("http", "https") and target.netloc == base.netloc
+
+
+def broken_links(site: Path, base_url: str) -> list[tuple[str, str]]:
+    """(page, link) for every link of the built pages that does not lead to a built file (and,
+    with a fragment, to an id on that page) once the site is published at `base_url`. The 404
+    page is answered for any missing address, so its links must work from deep in the site."""
+    pages = {p: parse(p) for p in site.rglob("*.html")}
+    broken = []
+    for page, parsed in pages.items():
+        name = page.relative_to(site).as_posix()
+        shown_at = urljoin(base_url, "no/such/page/" if name == "404.html" else name)
+        for link in parsed.links:
+            if link.startswith("#"):
+                if link[1:] not in parsed.ids:
+                    broken.append((name, link))
+                continue
+            address = urljoin(shown_at, link)
+            if not is_ours(base_url, address):
+                continue
+            file, fragment = served_file(site, base_url, address), urlsplit(address).fragment
+            if file is None or (fragment and file.suffix == ".html" and fragment not in pages[file].ids):
+                broken.append((name, link))
+    return broken
+
+
+ROOT_URL = yaml.safe_load((REAL_CONTENT / "site.yaml").read_text(encoding="utf-8"))["base_url"].rstrip("/") + "/"
+
+
+@pytest.fixture(params=["root", "sub-path"])
+def published(request) -> tuple[Path, str]:
+    """A build of the real content and the address it is published at: at the root of its host
+    (site.yaml's base_url), then under a sub-path as a project site is."""
+    if request.param == "root":
+        return request.getfixturevalue("real_site"), ROOT_URL
+    return request.getfixturevalue("sub_path_site") / SUB_PATH, SUB_PATH_URL
+
+
 def test_every_page_type_is_built(real_site):
     for page in ("index.html", "actors/index.html", "topics/index.html", "places/index.html", "sources/index.html",
-                 "about/index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/events.json",
-                 "data/events.csv"):
+                 "about/index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "data/index.html",
+                 "data/events.json", "data/events.schema.json", "data/events.csv", "data/events.ics"):
         assert (real_site / page).is_file(), page
     for folder in ("events", "actors", "topics", "places"):
         records = {p.stem for p in (REAL_CONTENT / folder).glob("*.yaml")}
@@ -45,23 +128,67 @@ def test_every_page_type_is_built(real_site):
         assert {p.parent.name for p in (real_site / folder).glob("*/index.html")} == records
 
 
-def test_every_internal_link_resolves(real_site):
-    pages = {p: parse(p) for p in real_site.rglob("*.html")}
-    broken = []
-    for page, parsed in pages.items():
-        base = "http://site/" + page.relative_to(real_site).as_posix()
-        for link in parsed.links:
-            target = urlsplit(urljoin(base, link))
-            if target.scheme in ("mailto",) or target.netloc != "site":
-                continue
-            path = real_site / unquote(target.path).lstrip("/")
-            if target.path.endswith("/"):
-                path = path / "index.html"
-            if not path.is_file():
-                broken.append((page.relative_to(real_site).as_posix(), link))
-            elif target.fragment and path.suffix == ".html" and target.fragment not in pages[path].ids:
-                broken.append((page.relative_to(real_site).as_posix(), link))
-    assert broken == []
+def test_every_internal_link_resolves(published):
+    assert broken_links(*published) == []
+
+
+def test_the_link_check_finds_links_that_leave_the_sub_path(tmp_path):
+    site = tmp_path / "site"
+    (site / "static").mkdir(parents=True)
+    (site / "static" / "style.css").write_text("")
+    (site / "index.html").write_text('<p id="top"><a href="#top">a</a> <a href="static/style.css">b</a>'
+                                     ' <a href="/ecuador-timeline/static/style.css">c</a> <a href="/static/style.css">d</a>'
+                                     ' <a href="https://example.org/static/style.css">e</a> <a href="#nowhere">f</a>'
+                                     ' <a href="https://example.com/static/style.css">g</a> <a href="../x/">h</a></p>')
+    (site / "404.html").write_text('<link rel="stylesheet" href="/ecuador-timeline/static/style.css">'
+                                   '<link rel="icon" href="static/style.css">'  # not from /ecuador-timeline/a/b/
+                                   '<script type="application/ld+json">{"url": "https://example.org/about/"}</script>')
+    assert sorted(broken_links(site, SUB_PATH_URL)) == [("404.html", "https://example.org/about/"),
+                                                        ("404.html", "static/style.css")] + [
+        ("index.html", link) for link in ("#nowhere", "../x/", "/static/style.css", "https://example.org/static/style.css")]
+
+
+def feed_and_sitemap_addresses(site: Path, base_url: str) -> list[tuple[str, str]]:
+    """(file, address) for every address a feed reader or crawler follows: the links and ids of
+    feed.xml (with the links in any HTML content), the sitemap's pages, robots.txt's sitemap."""
+    found = []
+    for name in ("feed.xml", "sitemap.xml"):
+        for element in etree.parse(str(site / name)).iter(etree.Element):
+            tag = etree.QName(element).localname
+            found += [(name, element.get(attribute)) for attribute in ("href", "src") if element.get(attribute)]
+            if tag in ("id", "loc", "icon", "logo") and element.text:
+                found.append((name, element.text.strip()))
+            if element.get("type") in ("html", "xhtml") and tag in ("content", "summary", "title", "subtitle", "rights"):
+                html = element.text or "" if element.get("type") == "html" else etree.tostring(element, encoding="unicode")
+                parser = _Links()
+                parser.feed(html)
+                found += [(name, link) for link in parser.links]
+    found += [("robots.txt", line.split(":", 1)[1].strip())
+              for line in (site / "robots.txt").read_text(encoding="utf-8").splitlines() if line.lower().startswith("sitemap:")]
+    return [(name, urljoin(base_url + name, address)) for name, address in found]
+
+
+def test_the_feed_and_sitemap_check_reads_every_address(tmp_path):
+    (tmp_path / "feed.xml").write_text('<feed xmlns="http://www.w3.org/2005/Atom"><id>https://example.org/ecuador-timeline/</id>'
+                                       '<link rel="self" href="/feed.xml"/><entry><link rel="related" href="https://example.com/a"/>'
+                                       '<content type="html">&lt;img src="pic.png"&gt;</content></entry></feed>')
+    (tmp_path / "sitemap.xml").write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                          "<url><loc>https://example.org/ecuador-timeline/about/</loc></url></urlset>")
+    (tmp_path / "robots.txt").write_text("User-agent: *\nSitemap: https://example.org/sitemap.xml\n")
+    assert feed_and_sitemap_addresses(tmp_path, SUB_PATH_URL) == [
+        ("feed.xml", "https://example.org/ecuador-timeline/"), ("feed.xml", "https://example.org/feed.xml"),
+        ("feed.xml", "https://example.com/a"), ("feed.xml", "https://example.org/ecuador-timeline/pic.png"),
+        ("sitemap.xml", "https://example.org/ecuador-timeline/about/"), ("robots.txt", "https://example.org/sitemap.xml")]
+
+
+def test_every_feed_and_sitemap_address_on_the_site_is_a_built_page_under_the_base_url(published):
+    site, base_url = published
+    addresses = feed_and_sitemap_addresses(site, base_url)
+    assert {name for name, _ in addresses} == {"feed.xml", "sitemap.xml", "robots.txt"}
+    ours = [(name, address) for name, address in addresses if is_ours(base_url, address)]  # not the sources
+    assert len(ours) > 80
+    assert [(name, address) for name, address in ours
+            if not address.startswith(base_url) or served_file(site, base_url, address) is None] == []
 
 
 def test_every_page_has_one_h1_a_language_and_a_skip_link_first(real_site):
