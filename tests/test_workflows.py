@@ -30,6 +30,12 @@ def test_the_workflows_lint_clean():
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
+@pytest.mark.parametrize("script", ["dev", ".ci/run"])
+def test_the_scripts_ci_and_newcomers_run_pass_shellcheck(script):
+    result = subprocess.run([str(BIN / "shellcheck"), str(PROJECT / script)], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
 def test_the_linter_catches_what_it_should(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text(
