@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import load, model, pages, render, search, timeline, write
 from .diagnostics import ContentError, Diagnostics, Problem
@@ -14,10 +15,20 @@ TEMPLATES_DIR = PROJECT_DIR / "templates"
 STATIC_DIR = PROJECT_DIR / "static"
 
 
+Progress = Callable[[str, int, int], None]
+"""Told what the build is doing: (step, done, total), e.g. ("rendering pages", 1200, 10543)."""
+
+
 @dataclass
 class BuildResult:
     files: int
+    pages: int
+    events: int
     warnings: list[Problem]
+
+
+def _silent(step: str, done: int, total: int) -> None:
+    pass
 
 
 def edition_time(environ: dict[str, str]) -> dt.datetime | None:
@@ -49,13 +60,22 @@ def check_output(out_dir: Path, content_dir: Path, templates_dir: Path = TEMPLAT
 
 def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict: bool = False,
           templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR, with_search: bool = True,
-          drafts: bool = False, built: dt.datetime | None = None) -> BuildResult:
+          drafts: bool = False, built: dt.datetime | None = None, progress: Progress = _silent) -> BuildResult:
     """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was."""
     check_output(out_dir, content_dir, templates_dir, static_dir)
+    progress("reading content", 0, 1)
     graph, diagnostics = check(content_dir, strict, drafts)
     if graph is None:
         raise ContentError(diagnostics.sorted())
     plan = pages.plan_site(graph)
-    files = render.render_site(plan, graph, templates_dir, static_dir, base_url, built)
-    write.write_site(files, out_dir, finish=search.index_site if with_search else None)
-    return BuildResult(len(files), diagnostics.warnings)
+    files = render.render_site(plan, graph, templates_dir, static_dir, base_url, built,
+                               progress=lambda done, total: progress("rendering pages", done, total))
+    progress("writing files", 0, len(files))
+
+    def finish(staging: Path) -> None:
+        progress("indexing for search", 0, 1)
+        search.index_site(staging)
+
+    write.write_site(files, out_dir, finish=finish if with_search else None)
+    page_count = sum(1 for output in plan if output.path.endswith(".html"))
+    return BuildResult(len(files), page_count, len(graph.entries), diagnostics.warnings)

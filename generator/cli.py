@@ -46,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
                            help="include events marked 'draft: true' (for previews; never publish such a build)")
     build_cmd.add_argument("--no-search", dest="with_search", action="store_false",
                            help="skip the full-text search index (a quicker build for previews)")
+    build_cmd.add_argument("--quiet", action="store_true",
+                           help="print only problems: no progress, no summary (progress is never shown "
+                                "when the output is not a terminal, or under CI)")
 
     check_cmd = commands.add_parser("check", help="validate the content without writing anything",
                                     description="Report every error and warning in the content.")
@@ -173,23 +176,53 @@ def main(argv: list[str] | None = None) -> int:
               "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)", file=sys.stderr)
         return EXIT_USAGE
     started = time.perf_counter()
+    progress = TerminalProgress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty() and not os.environ.get("CI"))
     try:
         result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,
-                             drafts=args.drafts, built=built)
+                             drafts=args.drafts, built=built, progress=progress)
     except ContentError as error:
+        progress.clear()
         report(error.problems)
         print(f"timeline build: {summary(error.problems, args.strict)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
     except OutputError as error:
+        progress.clear()
         print(f"timeline build: {error}", file=sys.stderr)
         return EXIT_USAGE
     except SearchIndexError as error:
+        progress.clear()
         print(f"timeline build: {error}\nnothing was written", file=sys.stderr)
         return EXIT_CONTENT
+    progress.clear()
     report(result.warnings)
-    print(f"timeline build: wrote {result.files} files to {args.out} in {time.perf_counter() - started:.1f} s"
-          + (f" ({summary(result.warnings)})" if result.warnings else ""))
+    if not args.quiet:
+        print(f"timeline build: wrote {result.files} files ({count(result.pages, 'page')}, "
+              f"{count(result.events, 'event')}) to {args.out} in {time.perf_counter() - started:.1f} s, "
+              f"{count(len(result.warnings), 'warning')}")
     return EXIT_OK
+
+
+class TerminalProgress:
+    """What a long build is doing, on one terminal line redrawn at most ten times a second
+    ("rendering pages 4,200/10,543"); when disabled, nothing at all."""
+
+    def __init__(self, stream, enabled: bool):
+        self.stream, self.enabled = stream, enabled
+        self.step, self.shown_at = "", 0.0
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (step == self.step and now - self.shown_at < 0.1):
+            return
+        self.step, self.shown_at = step, now
+        self.stream.write(f"\r\x1b[K{step} {done:,}/{total:,}" if total > 1 else f"\r\x1b[K{step}…")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.enabled and self.step:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.step = ""
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 import jinja2
@@ -18,7 +19,8 @@ from .timeline import Timeline
 
 
 def render_site(outputs: list[Output], timeline: Timeline, templates_dir: Path, static_dir: Path,
-                base_url: str | None = None, built: dt.datetime | None = None) -> dict[str, bytes]:
+                base_url: str | None = None, built: dt.datetime | None = None,
+                progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
     """Every output file's path and bytes, including the static assets. `built` is when this edition
     was made (from SOURCE_DATE_EPOCH), shown to readers; feeds and calendars, which must carry a
     time, fall back to the newest date in the content, so that the output never depends on the clock."""
@@ -28,7 +30,9 @@ def render_site(outputs: list[Output], timeline: Timeline, templates_dir: Path, 
     env = _environment(templates_dir, timeline, site_url, assets)
     env.globals.update(built=built, updated=updated)
     files: dict[str, bytes] = {f"static/{name}": data for name, data in assets.values()}
-    for output in outputs:
+    for done, output in enumerate(outputs):
+        if progress and done % 100 == 0:
+            progress(done, len(outputs))
         if output.template:
             template = env.get_template(output.template)
             text = template.render(output=output, **output.context)

@@ -170,3 +170,44 @@ def test_drafts_are_checked_but_published_only_on_request(content, tmp_path):
     break_takeover(content, "title: Gunmen storm", "title: Gunmen storm\ndraft: maybe")
     result = run("check", "--content", content)
     assert result.returncode == 1 and ":2:8: error: draft:" in result.stderr
+
+
+def run_on_a_terminal(*args, env=None):
+    """The command's output as a person at a terminal sees it (stdout and stderr on one pseudo-terminal)."""
+    import os
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes the command
+        os.chdir(PROJECT)
+        os.execve(sys.executable, [sys.executable, "-m", "generator", *map(str, args)],
+                  {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})})
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the command has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_build_on_a_terminal_shows_its_progress_then_one_summary_line(content, tmp_path):
+    code, shown = run_on_a_terminal("build", "--content", content, "--out", tmp_path / "site")
+    assert code == 0, shown
+    assert re.search(r"\r\x1b\[Krendering pages 0/\d+", shown)
+    assert "indexing for search" in shown
+    last_line = shown.replace("\x1b[K", "").replace("\r\n", "\n").split("\r")[-1].strip()
+    assert re.fullmatch(r"timeline build: wrote \d+ files \(\d+ pages, 3 events\) to \S+ in \d+\.\d s, 0 warnings",
+                        last_line), shown
+
+
+@pytest.mark.parametrize("how", ["ci", "quiet"])
+def test_progress_stays_off_under_ci_and_quiet(content, tmp_path, how):
+    args = ["build", "--content", content, "--out", tmp_path / "site"] + (["--quiet"] if how == "quiet" else [])
+    code, shown = run_on_a_terminal(*args, env={"CI": "true"} if how == "ci" else {})
+    assert code == 0, shown
+    assert "rendering pages" not in shown and "\r\x1b[K" not in shown.replace("\r\n", "\n")
+    assert ("timeline build: wrote" in shown) == (how == "ci")
