@@ -178,22 +178,21 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     progress = TerminalProgress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty() and not os.environ.get("CI"))
     try:
-        result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,
-                             drafts=args.drafts, built=built, progress=progress)
+        try:
+            result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,
+                                 drafts=args.drafts, built=built, progress=progress)
+        finally:
+            progress.clear()  # before anything else is printed, whichever way the build ended
     except ContentError as error:
-        progress.clear()
         report(error.problems)
         print(f"timeline build: {summary(error.problems, args.strict)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
     except OutputError as error:
-        progress.clear()
         print(f"timeline build: {error}", file=sys.stderr)
         return EXIT_USAGE
     except SearchIndexError as error:
-        progress.clear()
         print(f"timeline build: {error}\nnothing was written", file=sys.stderr)
         return EXIT_CONTENT
-    progress.clear()
     report(result.warnings)
     if not args.quiet:
         print(f"timeline build: wrote {result.files} files ({count(result.pages, 'page')}, "

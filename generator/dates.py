@@ -52,6 +52,11 @@ class PartialDate:
         # within a year, year-precise dates come after every month of that year.
         return (self.year, self.month or 13, self.day or 32)
 
+    @classmethod
+    def of(cls, day: dt.date) -> "PartialDate":
+        """A calendar day known to the day, such as the day a site was built."""
+        return cls(day.year, day.month, day.day)
+
     @property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)

@@ -26,10 +26,11 @@ def event(entry: Entry, site_url: str) -> dict[str, Any]:
     """An event page: the event, where it happened, who took part, and the reporting it rests on.
     Dates keep their precision ("2024-01" stays a month), as ISO 8601 allows."""
     happening, place = entry.event, entry.place
+    page = f"{site_url}events/{happening.id}/"
     data: dict[str, Any] = {
-        "@context": CONTEXT, "@type": "Event", "@id": f"{site_url}events/{happening.id}/#event",
+        "@context": CONTEXT, "@type": "Event", "@id": page + "#event",
         "name": happening.title, "description": markup.plain_text(happening.summary),
-        "url": f"{site_url}events/{happening.id}/", "startDate": happening.date.iso,
+        "url": page, "startDate": happening.date.iso,
     }
     if happening.end_date:
         data["endDate"] = happening.end_date.iso
@@ -50,8 +51,8 @@ def event(entry: Entry, site_url: str) -> dict[str, Any]:
 
 def actor(subject: Actor, site_url: str) -> dict[str, Any]:
     """An actor page: the person or organisation, under every name the sources use."""
-    data = {"@context": CONTEXT, **_actor_reference(subject, site_url)}
-    data["@id"] = f"{site_url}actors/{subject.id}/#actor"
+    reference = _actor_reference(subject, site_url)
+    data = {"@context": CONTEXT, **reference, "@id": reference["url"] + "#actor"}
     if subject.aliases:
         data["alternateName"] = list(subject.aliases)
     description = markup.plain_text(subject.summary) if subject.summary else subject.role

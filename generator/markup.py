@@ -59,6 +59,8 @@ def excerpt(text: str, words: int = 45) -> str:
     return " ".join(tokens[:words]).rstrip(",;:") + "…"
 
 
+@lru_cache(maxsize=None)
 def plain_text(text: str) -> str:
-    """The words of a Markdown text without markup, on one line, for descriptions, feeds and data."""
+    """The words of a Markdown text without markup, on one line, for descriptions, feeds and data;
+    cached, because each page's description is used three times and again in its JSON-LD."""
     return " ".join(html.unescape(nh3.clean(to_html(text), tags=set())).split())

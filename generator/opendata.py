@@ -264,7 +264,7 @@ def date_notes(entry: Entry) -> str:
 
 
 def _day_words(day: dt.date) -> str:
-    return PartialDate(day.year, day.month, day.day).display()
+    return PartialDate.of(day).display()
 
 
 def calendar_description(entry: Entry, site_url: str) -> str:

@@ -106,8 +106,7 @@ def _atom_time(date: PartialDate, zone) -> str:
 
 
 def _day(moment: dt.datetime, zone) -> PartialDate:
-    local = moment.astimezone(zone)
-    return PartialDate(local.year, local.month, local.day)
+    return PartialDate.of(moment.astimezone(zone).date())
 
 
 def _read_assets(static_dir: Path) -> dict[str, bytes]:
