@@ -75,7 +75,18 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
         """An asset's absolute address, for link previews; None when static/ does not have it."""
         return site_url + "static/" + assets[name][0] if name in assets else None
 
-    env.globals.update(site=timeline.site, url=url, abs_url=lambda path="": site_url + path.lstrip("/"),
+    fragments: dict[tuple[str, int, bool], str] = {}
+
+    def entry_html(entry, level: int = 3, filterable: bool = False) -> str:
+        """An event's entry in a list, rendered once and reused: one event is listed on the timeline
+        and on each of its actors', topics', place's pages, so without this most of a large site's
+        rendering would repeat the same entries."""
+        key = (entry.id, level, filterable)
+        if key not in fragments:
+            fragments[key] = env.get_template("_macros.html").module.entry_item(entry, level, filterable)
+        return fragments[key]
+
+    env.globals.update(site=timeline.site, url=url, entry_html=entry_html, abs_url=lambda path="": site_url + path.lstrip("/"),
                        asset=asset, asset_address=asset_address, timeline=timeline, site_url=site_url, linked_data=linkeddata)
     # JSON-LD keeps its fields in the order written; |tojson still escapes < > & ' so that no text
     # can close the <script> element it sits in.

@@ -212,11 +212,15 @@ def _warn_likely_duplicates(content: Content, diagnostics: Diagnostics) -> None:
     for event_id in sorted(content.events):
         event = content.events[event_id]
         by_date[event.date.iso].append(event)
+    matcher = SequenceMatcher(autojunk=False)
     for events in by_date.values():  # a handful per date, so comparing every pair stays cheap
         for later_index, later in enumerate(events):
+            matcher.set_seq2(later.title.casefold())  # the matcher indexes its second text once
             for earlier in events[:later_index]:
-                ratio = SequenceMatcher(None, earlier.title.casefold(), later.title.casefold()).ratio()
-                if ratio >= SIMILAR_TITLES:
+                matcher.set_seq1(earlier.title.casefold())
+                # the quick upper bounds rule out most pairs before the exact ratio is worked out
+                if (matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES
+                        and matcher.ratio() >= SIMILAR_TITLES):
                     diagnostics.warning(content.locations[("event", later.id)].at("title"),
                                         f"this event looks like a duplicate of '{earlier.id}' (same date, similar title)",
                                         "merge the two files, or make the titles say how the events differ")

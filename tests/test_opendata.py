@@ -9,6 +9,7 @@ import re
 
 import icalendar
 import pytest
+from hypothesis import given, settings, strategies as st
 from jsonschema import Draft202012Validator
 
 from generator import opendata
@@ -307,6 +308,19 @@ def test_calendar_text_with_line_breaks_commas_semicolons_and_markup_round_trips
     description = str(item["DESCRIPTION"])
     assert description.startswith("First line, with a comma; a semicolon and </script> in it. BEGIN:VEVENT")
     assert description.endswith("\n\nEvent page: https://example.org/events/2024-01-09-tc-television-takeover/")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=400))
+def test_any_text_survives_escaping_and_folding_as_calendar_programs_read_it(text):
+    """Accents, emoji and long lines: folded at 75 octets, never inside a character, and read back whole."""
+    data = ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n" + opendata._fold("DESCRIPTION:" + opendata._ical_text(text))
+            + "END:VEVENT\r\nEND:VCALENDAR\r\n").encode("utf-8")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    for line in data.split(b"\r\n"):
+        line.decode("utf-8")  # every physical line is whole characters
+    item = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(item["DESCRIPTION"]) == text
 
 
 def test_the_calendar_is_byte_identical_for_the_same_content_and_time(content):
