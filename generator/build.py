@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import load, model, pages, render, search, timeline, write
+from . import cache, load, markup, model, pages, render, search, timeline, write
 from .diagnostics import ContentError, Diagnostics, Problem
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +27,8 @@ class BuildResult:
     pages: int
     events: int
     warnings: list[Problem]
+    rendered: int = 0  # files rendered this time (the others were unchanged since the last build)
+    written: int = 0  # files whose bytes changed
 
 
 def _silent(step: str, done: int, total: int) -> None:
@@ -60,22 +64,112 @@ def check_output(out_dir: Path, content_dir: Path, templates_dir: Path = TEMPLAT
 
 def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict: bool = False,
           templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR, with_search: bool = True,
-          drafts: bool = False, built: dt.datetime | None = None, progress: Progress = _silent) -> BuildResult:
-    """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was."""
+          drafts: bool = False, built: dt.datetime | None = None, progress: Progress = _silent,
+          cache_dir: Path | None = None, jobs: int | None = None) -> BuildResult:
+    """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was.
+    With a cache_dir, only what changed since the last build is rendered and written again."""
     check_output(out_dir, content_dir, templates_dir, static_dir)
     progress("reading content", 0, 1)
     graph, diagnostics = check(content_dir, strict, drafts)
     if graph is None:
         raise ContentError(diagnostics.sorted())
     plan = pages.plan_site(graph)
-    files = render.render_site(plan, graph, templates_dir, static_dir, base_url, built,
-                               progress=lambda done, total: progress("rendering pages", done, total))
-    progress("writing files", 0, len(files))
+    memory = cache.BuildCache(cache_dir, out_dir)
+    markdown = _convert_markdown(graph, memory.markdown, jobs)
+    renderer = render.Renderer(graph, templates_dir, static_dir, base_url, built)
+    signature = cache.code_signature(templates_dir, static_dir, (renderer.site_url, built, drafts, with_search))
+    fingerprints = cache.fingerprints(plan, graph, signature)
+    update = write.SiteUpdate(out_dir)
+    try:
+        for path, data in renderer.asset_files().items():
+            update.put(path, data)
+        to_render = []
+        for output in plan:
+            if memory.unchanged(out_dir, output.path, fingerprints[output.path]):
+                update.keep(output.path)
+            else:
+                to_render.append(output)
+        _render_into(update, renderer, to_render, jobs, lambda done: progress("rendering pages", done, len(to_render)))
+        progress("writing files", 0, len(plan))
 
-    def finish(staging: Path) -> None:
-        progress("indexing for search", 0, 1)
-        search.index_site(staging)
+        def finish(staging: Path) -> None:
+            progress("indexing for search", 0, 1)
+            search.index_site(staging)
 
-    write.write_site(files, out_dir, finish=finish if with_search else None)
+        update.commit(finish if with_search else None)
+    finally:
+        update.discard()
+    memory.save(out_dir, fingerprints, markdown)
     page_count = sum(1 for output in plan if output.path.endswith(".html"))
-    return BuildResult(len(files), page_count, len(graph.entries), diagnostics.warnings)
+    return BuildResult(len(plan) + len(renderer.assets), page_count, len(graph.entries), diagnostics.warnings,
+                       rendered=len(to_render), written=len(update.written))
+
+
+PARALLEL_FROM = 400  # below this many files, starting processes costs more than it saves
+
+
+def _workers(jobs: int | None, tasks: int) -> int:
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    wanted = jobs or available
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    return wanted if forkable and wanted > 1 and tasks >= PARALLEL_FROM else 1
+
+
+def _convert_markdown(graph: timeline.Timeline, stored: dict[str, str], jobs: int | None) -> dict[str, str]:
+    """Every Markdown text the site shows, converted once: from the cache where it is there, the
+    rest shared between processes. Returns what the cache should keep (by hash of the text)."""
+    texts = [entry.event.summary for entry in graph.entries]
+    texts += [markup.first_paragraph(text) for text in texts]  # the excerpts in lists of events
+    texts += [record.summary for group in (graph.actors, graph.topics) for record in group.values() if record.summary]
+    texts += [page.body for page in graph.pages.values()]
+    keys = {text: cache.text_key(text) for text in texts}
+    known = {text: stored[key] for text, key in keys.items() if key in stored}
+    missing = [text for text in keys if text not in known]
+    workers = _workers(jobs, len(missing))
+    if workers > 1:
+        batches = [missing[start::workers * 4] for start in range(workers * 4)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for batch, converted in zip(batches, pool.map(markup.convert_all, batches)):
+                known.update(zip(batch, converted))
+    else:
+        known.update(zip(missing, markup.convert_all(missing)))
+    markup.remember(known)
+    return {keys[text]: html for text, html in known.items()}
+
+
+_job: tuple[write.SiteUpdate, render.Renderer, list[pages.Output]] | None = None  # for forked workers
+
+
+def _render_chunk(bounds: tuple[int, int]) -> tuple[set[str], set[str]]:
+    update, renderer, outputs = _job
+    update.written, update.kept = set(), set()
+    for output in outputs[bounds[0]:bounds[1]]:
+        update.put(output.path, renderer.render(output))
+    return update.written, update.kept
+
+
+def _render_into(update: write.SiteUpdate, renderer: render.Renderer, outputs: list[pages.Output],
+                 jobs: int | None, progress: Callable[[int], None]) -> None:
+    """Render the outputs and stage each one that changed; with several processors, processes
+    forked from this one (sharing the timeline) render chunks of the list side by side."""
+    global _job
+    workers = _workers(jobs, len(outputs))
+    if workers == 1:
+        for done, output in enumerate(outputs):
+            if done % 100 == 0:
+                progress(done)
+            update.put(output.path, renderer.render(output))
+        return
+    size = 100
+    chunks = [(start, min(start + size, len(outputs))) for start in range(0, len(outputs), size)]
+    _job = (update, renderer, outputs)
+    written, kept = update.written, update.kept
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for done, (chunk_written, chunk_kept) in enumerate(pool.imap_unordered(_render_chunk, chunks)):
+                written |= chunk_written
+                kept |= chunk_kept
+                progress(min((done + 1) * size, len(outputs)))
+    finally:
+        _job = None
+        update.written, update.kept = written, kept

@@ -46,6 +46,13 @@ def parser() -> argparse.ArgumentParser:
                            help="include events marked 'draft: true' (for previews; never publish such a build)")
     build_cmd.add_argument("--no-search", dest="with_search", action="store_false",
                            help="skip the full-text search index (a quicker build for previews)")
+    build_cmd.add_argument("--cache", type=Path, default=Path(".timeline-cache"), metavar="DIR",
+                           help="where to remember what was built, so that a rebuild renders and writes only "
+                                "what changed (default: .timeline-cache; safe to delete)")
+    build_cmd.add_argument("--no-cache", dest="cache", action="store_const", const=None,
+                           help="render every page (the output folder is still only rewritten where it changed)")
+    build_cmd.add_argument("--jobs", type=_jobs, metavar="N",
+                           help="how many processes render pages (default: one per processor)")
     build_cmd.add_argument("--quiet", action="store_true",
                            help="print only problems: no progress, no summary (progress is never shown "
                                 "when the output is not a terminal, or under CI)")
@@ -131,6 +138,12 @@ def _port(value: str) -> int:
     return int(value)
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of processes (1 or more)")
+    return int(value)
+
+
 def report(problems: list[Problem]) -> None:
     for problem in problems:
         print(problem.format(), file=sys.stderr)
@@ -180,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             result = build.build(args.content, args.out, args.base_url, args.strict, with_search=args.with_search,
-                                 drafts=args.drafts, built=built, progress=progress)
+                                 drafts=args.drafts, built=built, progress=progress, cache_dir=args.cache,
+                                 jobs=args.jobs)
         finally:
             progress.clear()  # before anything else is printed, whichever way the build ended
     except ContentError as error:
@@ -195,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
     report(result.warnings)
     if not args.quiet:
-        print(f"timeline build: wrote {result.files} files ({count(result.pages, 'page')}, "
+        print(f"timeline build: wrote {result.written} of {result.files} files ({count(result.pages, 'page')}, "
               f"{count(result.events, 'event')}) to {args.out} in {time.perf_counter() - started:.1f} s, "
               f"{count(len(result.warnings), 'warning')}")
     return EXIT_OK

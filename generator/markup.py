@@ -36,19 +36,41 @@ def _keep_safe_links(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-@lru_cache(maxsize=None)
-def to_html(text: str) -> str:
-    """Markdown to sanitised HTML; cached, because one summary appears on several pages."""
+def convert(text: str) -> str:
+    """Markdown to sanitised HTML, worked out afresh (to_html remembers the results)."""
     _converter.reset()
     rendered = _converter.convert(text)
     return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      attribute_filter=_keep_safe_links, link_rel="noopener noreferrer")
 
 
+def convert_all(texts: list[str]) -> list[str]:
+    return [convert(text) for text in texts]
+
+
+_rendered: dict[str, str] = {}  # text -> HTML, filled by remember() from the build cache
+
+
+def remember(rendered: dict[str, str]) -> None:
+    """Texts already converted (by an earlier build, or by other processes): to_html reuses them."""
+    _rendered.update(rendered)
+
+
+@lru_cache(maxsize=None)
+def to_html(text: str) -> str:
+    """Markdown to sanitised HTML; cached, because one summary appears on several pages."""
+    known = _rendered.get(text)
+    return known if known is not None else convert(text)
+
+
+def first_paragraph(text: str) -> str:
+    return re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0]
+
+
 def excerpt(text: str, words: int = 45) -> str:
     """A short plain-text teaser for lists of events: the first paragraph, cut at a sentence
     end once it passes `words` words (the whole summary is on the event's page)."""
-    first = plain_text(re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0])
+    first = plain_text(first_paragraph(text))
     tokens = first.split()
     if len(tokens) <= words:
         return first

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import opendata, overview
 from .model import ACTOR_KINDS
-from .timeline import Timeline
+from .timeline import Entry, Timeline
 
 ACTOR_KIND_LABELS = {
     "person": "People", "criminal-group": "Criminal groups", "government": "Governments",
@@ -27,12 +27,30 @@ class Output:
     data: str | None = None  # or an open-data file: one of opendata.RENDERERS' keys ("json", "csv", ...)
     context: dict[str, Any] = field(default_factory=dict)
     in_sitemap: bool = True
+    # The records whose fields the output shows, as (kind, id); None when it draws on every record
+    # (the timeline, indexes, feeds). Beside these, every page shows the site's settings and the
+    # free pages' titles (the menu). A rebuild re-renders an output only when one of these changed.
+    inputs: tuple[tuple[str, str], ...] | None = None
 
 
-def page(url: str, template: str, in_sitemap: bool = True, **context: Any) -> Output:
+def page(url: str, template: str, in_sitemap: bool = True, inputs: tuple | None = None, **context: Any) -> Output:
     """An HTML page served at a folder address: "events/x/" is written as events/x/index.html."""
     return Output(path=f"{url}index.html" if url else "index.html", url=url, template=template,
-                  context=context, in_sitemap=in_sitemap)
+                  context=context, in_sitemap=in_sitemap, inputs=inputs)
+
+
+def entry_inputs(entry: Entry) -> tuple[tuple[str, str], ...]:
+    """What an event's entry in a list shows: the event and the names of its place, actors,
+    topics and sources."""
+    return (("event", entry.id),
+            *((("place", entry.place.id),) if entry.place else ()),
+            *(("actor", actor.id) for actor in entry.actors),
+            *(("topic", topic.id) for topic in entry.topics),
+            *(("source", source.id) for source, _ in entry.sources))
+
+
+def _listing_inputs(record: tuple[str, str], entries, *more: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    return (record, *more, *(key for entry in entries for key in entry_inputs(entry)))
 
 
 def plan_site(timeline: Timeline) -> list[Output]:
@@ -48,26 +66,31 @@ def plan_site(timeline: Timeline) -> list[Output]:
                     year_counts=year_counts)]
     for entry in timeline.entries:
         before, after = timeline.neighbours(entry)
-        outputs.append(page(f"events/{entry.id}/", "event.html", entry=entry, before=before, after=after))
+        outputs.append(page(f"events/{entry.id}/", "event.html", entry=entry, before=before, after=after,
+                            inputs=entry_inputs(entry) + tuple(("event", n.id) for n in (before, after) if n)))
 
     outputs.append(page("actors/", "actors.html", groups=actor_groups, counts=actor_counts))
-    outputs += [page(f"actors/{actor.id}/", "actor.html", actor=actor, kind_label=ACTOR_KIND_LABELS[actor.kind],
-                     entries=timeline.by_actor.get(actor.id, ()),
-                     sources=[timeline.sources[c.source_id] for c in actor.citations if c.source_id in timeline.sources])
-                for actor in timeline.actors.values()]
+    for actor in timeline.actors.values():
+        entries = timeline.by_actor.get(actor.id, ())
+        sources = [timeline.sources[c.source_id] for c in actor.citations if c.source_id in timeline.sources]
+        outputs.append(page(f"actors/{actor.id}/", "actor.html", actor=actor, kind_label=ACTOR_KIND_LABELS[actor.kind],
+                            entries=entries, sources=sources,
+                            inputs=_listing_inputs(("actor", actor.id), entries, *(("source", s.id) for s in sources))))
 
     outputs.append(page("topics/", "topics.html", topics=list(timeline.topics.values()), counts=topic_counts))
-    outputs += [page(f"topics/{topic.id}/", "topic.html", topic=topic, entries=timeline.by_topic.get(topic.id, ()))
+    outputs += [page(f"topics/{topic.id}/", "topic.html", topic=topic, entries=timeline.by_topic.get(topic.id, ()),
+                     inputs=_listing_inputs(("topic", topic.id), timeline.by_topic.get(topic.id, ())))
                 for topic in timeline.topics.values()]
 
     outputs.append(page("places/", "places.html", places=list(timeline.places.values()),
                         counts={i: len(timeline.by_place.get(i, ())) for i in timeline.places}))
-    outputs += [page(f"places/{place.id}/", "place.html", place=place, entries=timeline.by_place.get(place.id, ()))
+    outputs += [page(f"places/{place.id}/", "place.html", place=place, entries=timeline.by_place.get(place.id, ()),
+                     inputs=_listing_inputs(("place", place.id), timeline.by_place.get(place.id, ())))
                 for place in timeline.places.values()]
 
     outputs.append(page("sources/", "sources.html", sources=list(timeline.sources.values()),
                         citing=timeline.by_source))
-    outputs += [page(f"{p.id}/", "page.html", page=p) for p in timeline.pages.values()]
+    outputs += [page(f"{p.id}/", "page.html", page=p, inputs=()) for p in timeline.pages.values()]
 
     outputs.append(page("search/", "search.html", in_sitemap=False))
     outputs.append(Output("404.html", "404.html", "404.html", in_sitemap=False))

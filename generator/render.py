@@ -18,27 +18,43 @@ from .pages import Output
 from .timeline import Timeline
 
 
+class Renderer:
+    """Renders one planned output at a time, so that a build can stream files to disk (or share
+    the work between processes) instead of holding the whole site in memory."""
+
+    def __init__(self, timeline: Timeline, templates_dir: Path, static_dir: Path,
+                 base_url: str | None = None, built: dt.datetime | None = None):
+        self.timeline = timeline
+        self.updated = built or timeline.newest_moment()
+        self.site_url = (base_url or timeline.site.base_url).rstrip("/") + "/"
+        self.assets = fingerprint(_read_assets(static_dir))
+        self.env = _environment(templates_dir, timeline, self.site_url, self.assets)
+        self.env.globals.update(built=built, updated=self.updated)
+
+    def asset_files(self) -> dict[str, bytes]:
+        """The static assets under their fingerprinted names."""
+        return {f"static/{name}": data for name, data in self.assets.values()}
+
+    def render(self, output: Output) -> bytes:
+        if output.template:
+            text = self.env.get_template(output.template).render(output=output, **output.context)
+        else:
+            text = opendata.render(output.data, self.timeline, self.site_url, self.updated)
+        return text.encode("utf-8")
+
+
 def render_site(outputs: list[Output], timeline: Timeline, templates_dir: Path, static_dir: Path,
                 base_url: str | None = None, built: dt.datetime | None = None,
                 progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
     """Every output file's path and bytes, including the static assets. `built` is when this edition
     was made (from SOURCE_DATE_EPOCH), shown to readers; feeds and calendars, which must carry a
     time, fall back to the newest date in the content, so that the output never depends on the clock."""
-    updated = built or timeline.newest_moment()
-    site_url = (base_url or timeline.site.base_url).rstrip("/") + "/"
-    assets = fingerprint(_read_assets(static_dir))
-    env = _environment(templates_dir, timeline, site_url, assets)
-    env.globals.update(built=built, updated=updated)
-    files: dict[str, bytes] = {f"static/{name}": data for name, data in assets.values()}
+    renderer = Renderer(timeline, templates_dir, static_dir, base_url, built)
+    files = renderer.asset_files()
     for done, output in enumerate(outputs):
         if progress and done % 100 == 0:
             progress(done, len(outputs))
-        if output.template:
-            template = env.get_template(output.template)
-            text = template.render(output=output, **output.context)
-        else:
-            text = opendata.render(output.data, timeline, site_url, updated)
-        files[output.path] = text.encode("utf-8")
+        files[output.path] = renderer.render(output)
     return files
 
 

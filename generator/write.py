@@ -1,4 +1,4 @@
-"""Writes the rendered files into the output folder atomically: all of the new site, or none of it."""
+"""Writes the rendered files into the output folder atomically: all of the new site, or none of it; only changed files are written."""
 
 from __future__ import annotations
 
@@ -34,33 +34,102 @@ def safe_relative(path: str) -> PurePosixPath:
     return PurePosixPath(path)
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
-    """Write `files` to a fresh folder beside out_dir, let `finish` add to it (the search index),
-    then swap it in with renames.
-
-    The previous site stays in place until the new one is complete, so an error or a killed
-    build never leaves a half-written site behind.
-    """
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(parent, out_dir.name)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=parent))
+def write_site(files: dict[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None = None) -> bool:
+    """Make out_dir hold exactly `files` (plus what `finish` adds); True when anything changed."""
+    update = SiteUpdate(out_dir)
     try:
-        made: set[PurePosixPath] = set()
         for path in sorted(files):
-            relative = safe_relative(path)
-            if relative.parent not in made:
-                (staging / relative.parent).mkdir(parents=True, exist_ok=True)
-                made.add(relative.parent)
-            (staging / relative).write_bytes(files[path])
-        if finish is not None:
-            finish(staging)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
-        _swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            update.put(path, files[path])
+        return update.commit(finish)
+    finally:
+        update.discard()
+
+
+SEARCH_FOLDER = "pagefind"  # made by `finish` from the staged pages, never written by put()
+
+
+class SiteUpdate:
+    """The next edition of the output folder, made beside it and swapped in whole by commit().
+
+    Only files whose bytes changed are written; unchanged ones are hard-linked from the current
+    edition, so they keep their dates (a sync to a server sends only what changed). When nothing
+    changed, the output folder is not touched at all. The previous edition stays in place until
+    the new one is complete, so an error or a killed build never leaves a half-written site.
+    Several processes may put() into one update: each reports what it wrote.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        parent = self.out_dir.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(parent, self.out_dir.name)
+        if self.out_dir.exists() and (not self.out_dir.is_dir() or self.out_dir.is_symlink()):
+            raise OutputError(f"{self.out_dir} exists and is not a folder; remove it or choose another --out")
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=parent))
+        self.written: set[str] = set()
+        self.kept: set[str] = set()
+        self._folders: set[PurePosixPath] = set()
+
+    def put(self, path: str, data: bytes) -> bool:
+        """Stage one file; True when it differs from the current edition's (and so was written)."""
+        relative = safe_relative(path)
+        try:
+            if (self.out_dir / relative).read_bytes() == data:
+                self.kept.add(path)
+                return False
+        except OSError:
+            pass  # new, or unreadable: write it
+        if relative.parent not in self._folders:
+            (self.staging / relative.parent).mkdir(parents=True, exist_ok=True)
+            self._folders.add(relative.parent)
+        (self.staging / relative).write_bytes(data)
+        self.written.add(path)
+        return True
+
+    def keep(self, path: str) -> None:
+        """Carry a file over from the current edition unchanged (known to be the same without reading it)."""
+        safe_relative(path)
+        self.kept.add(path)
+
+    def record(self, written: set[str], kept: set[str]) -> None:
+        """Take in what another process put() into this update's staging folder."""
+        self.written |= written
+        self.kept |= kept
+
+    def commit(self, finish: Callable[[Path], None] | None = None) -> bool:
+        """Swap the new edition in; False (and nothing touched) when every file is unchanged.
+        `finish` adds to the staged folder (the search index); when no page changed, the
+        current edition's index is carried over instead."""
+        current = set(_files_below(self.out_dir)) if self.out_dir.is_dir() else set()
+        indexed = {path for path in current if path.startswith(SEARCH_FOLDER + "/")}
+        stale = current - indexed - self.kept - self.written
+        pages_changed = stale or any(path.endswith(".html") for path in self.written)
+        if self.out_dir.is_dir() and not self.written and not stale and bool(indexed) == (finish is not None):
+            return False
+        carried = self.kept | (set() if (pages_changed or finish is None) else indexed)
+        for path in sorted(carried - self.written):
+            relative = PurePosixPath(path)
+            if relative.parent not in self._folders:
+                (self.staging / relative.parent).mkdir(parents=True, exist_ok=True)
+                self._folders.add(relative.parent)
+            os.link(self.out_dir / relative, self.staging / relative)
+        if finish is not None and (pages_changed or not indexed):
+            finish(self.staging)
+        os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
+        _swap_in(self.staging, self.out_dir)
+        return True
+
+    def discard(self) -> None:
+        """Remove the staging folder if it was not swapped in (after an error, or when nothing changed)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _files_below(folder: Path) -> list[str]:
+    found = []
+    for root, _, names in os.walk(folder):
+        base = os.path.relpath(root, folder).replace(os.sep, "/")
+        found += [name if base == "." else f"{base}/{name}" for name in names]
+    return found
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
@@ -87,8 +156,6 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
-    if not out_dir.is_dir() or out_dir.is_symlink():
-        raise OutputError(f"{out_dir} exists and is not a folder; remove it or choose another --out")
     if _exchange(staging, out_dir):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
         return

@@ -200,7 +200,7 @@ def test_a_build_on_a_terminal_shows_its_progress_then_one_summary_line(content,
     assert re.search(r"\r\x1b\[Krendering pages 0/\d+", shown)
     assert "indexing for search" in shown
     last_line = shown.replace("\x1b[K", "").replace("\r\n", "\n").split("\r")[-1].strip()
-    assert re.fullmatch(r"timeline build: wrote \d+ files \(\d+ pages, 3 events\) to \S+ in \d+\.\d s, 0 warnings",
+    assert re.fullmatch(r"timeline build: wrote \d+ of \d+ files \(\d+ pages, 3 events\) to \S+ in \d+\.\d s, 0 warnings",
                         last_line), shown
 
 

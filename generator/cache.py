@@ -1,0 +1,138 @@
+"""Remembers what earlier builds made, so that a rebuild redoes only what changed: rendered Markdown by content hash, and each output's fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+from .pages import Output
+from .timeline import Timeline
+
+VERSION = "1"  # raise when the cache's layout changes
+CODE_DIR = Path(__file__).resolve().parent
+LIBRARIES = ("Jinja2", "Markdown", "nh3", "python-dateutil")  # their output is part of ours
+
+
+class BuildCache:
+    """A folder of what earlier builds made, safe to delete (the next build is then a clean one):
+    `markdown.pickle` holds rendered Markdown by hash of its text; `outputs-<hash of the output
+    folder>.json` holds each file's fingerprint with the size and time it was written with, so a
+    file whose inputs did not change, and which nobody touched since, is kept without rendering."""
+
+    def __init__(self, folder: Path | None, out_dir: Path):
+        self.folder = folder
+        key = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:12]
+        self._outputs_file = folder / f"outputs-{key}.json" if folder else None
+        self.markdown: dict[str, str] = self._read_pickle(folder / "markdown.pickle") if folder else {}
+        self.outputs: dict[str, list] = self._read_json(self._outputs_file) if folder else {}
+
+    @staticmethod
+    def _read_pickle(path: Path) -> dict:
+        try:
+            with open(path, "rb") as file:
+                stored = pickle.load(file)
+            return stored["entries"] if stored.get("version") == _library_signature() else {}
+        except Exception:  # missing, from another version, or damaged: start again
+            return {}
+
+    @staticmethod
+    def _read_json(path: Path) -> dict:
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            return stored["outputs"] if stored.get("version") == VERSION else {}
+        except Exception:
+            return {}
+
+    def unchanged(self, out_dir: Path, path: str, fingerprint: str) -> bool:
+        """Whether out_dir already holds this file as the build with this fingerprint wrote it."""
+        known = self.outputs.get(path)
+        if not known or known[0] != fingerprint:
+            return False
+        try:
+            stat = os.stat(out_dir / path)
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == known[1:]
+
+    def save(self, out_dir: Path, fingerprints: dict[str, str], markdown: dict[str, str]) -> None:
+        """Record the output folder as it now stands, and the Markdown this build used."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        outputs = {}
+        for path, fingerprint in fingerprints.items():
+            try:
+                stat = os.stat(out_dir / path)
+            except OSError:
+                continue
+            outputs[path] = [fingerprint, stat.st_size, stat.st_mtime_ns]
+        _replace(self._outputs_file, json.dumps({"version": VERSION, "outputs": outputs}).encode())
+        _replace(self.folder / "markdown.pickle",
+                 pickle.dumps({"version": _library_signature(), "entries": markdown}, pickle.HIGHEST_PROTOCOL))
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all, so a killed build cannot leave half of one."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    os.replace(temporary, path)
+
+
+def _library_signature() -> str:
+    return VERSION + ";" + ";".join(f"{name}={metadata.version(name)}" for name in LIBRARIES)
+
+
+def code_signature(templates_dir: Path, static_dir: Path, settings: Iterable[Any]) -> str:
+    """A hash of everything besides the content that shapes every output: the generator's code,
+    the templates, the static files, the libraries' versions and the build's settings."""
+    digest = hashlib.sha256(_library_signature().encode())
+    for folder in (CODE_DIR, templates_dir, static_dir):
+        for path in sorted(Path(folder).rglob("*")) if Path(folder).is_dir() else ():
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(repr(tuple(settings)).encode())
+    return digest.hexdigest()
+
+
+def fingerprints(outputs: list[Output], timeline: Timeline, signature: str) -> dict[str, str]:
+    """Each output's fingerprint: a hash of what it is made from. The same fingerprint means the
+    same bytes, so an output whose fingerprint did not change need not be rendered again."""
+    records = _record_digests(timeline)
+    shared = hashlib.sha256(signature.encode())  # what every page shows: the site, the menu of free pages
+    shared.update(repr(timeline.site).encode())
+    for page in timeline.pages.values():
+        shared.update(records[("page", page.id)].encode())
+    everything = hashlib.sha256(shared.digest())
+    for key in sorted(records):
+        everything.update(f"{key[0]}:{key[1]}={records[key]}\n".encode())
+    result = {}
+    for output in outputs:
+        digest = (everything if output.inputs is None else shared).copy()
+        digest.update(f"{output.path}\0{output.template}\0{output.data}\0".encode())
+        for key in output.inputs or ():
+            digest.update(f"{key[0]}:{key[1]}={records.get(key, '-')}\n".encode())
+        result[output.path] = digest.hexdigest()
+    return result
+
+
+def _record_digests(timeline: Timeline) -> dict[tuple[str, str], str]:
+    """A hash of each record's fields (records are flat dataclasses, so repr shows all of them)."""
+    digests = {}
+    groups = (("event", (entry.event for entry in timeline.entries)), ("actor", timeline.actors.values()),
+              ("topic", timeline.topics.values()), ("place", timeline.places.values()),
+              ("source", timeline.sources.values()), ("page", timeline.pages.values()))
+    for kind, records in groups:
+        for record in records:
+            digests[(kind, record.id)] = hashlib.sha1(repr(record).encode("utf-8")).hexdigest()
+    return digests
