@@ -106,9 +106,14 @@ def measure_timeline(content: Path, work: Path, with_preview: bool) -> list[Meas
     out = work / "site"
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     env["CI"] = "true"  # no progress output: it is not what is measured
-    shutil.rmtree(out, ignore_errors=True)
-    build = timeline("build", "--content", str(content), "--out", str(out))
-    results = [run("clean build", build, out, env), run("unchanged rebuild", build, out, env)]
+    cache = work / "cache"
+    build = timeline("build", "--content", str(content), "--out", str(out), "--cache", str(cache))
+    results = []
+    for step, command in (("clean build without search", build + ["--no-search"]), ("clean build", build)):
+        shutil.rmtree(out, ignore_errors=True)  # no output and no cache: a first build
+        shutil.rmtree(cache, ignore_errors=True)
+        results.append(run(step, command, out, env))
+    results.append(run("unchanged rebuild", build, out, env))
     edit_one_event(content)
     results.append(run("rebuild after one edit", build, out, env))
     if with_preview:

@@ -11,8 +11,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from .pages import Output
-from .timeline import Timeline
+from .pages import Output, entry_inputs
+from .timeline import Entry, Timeline
 
 VERSION = "1"  # raise when the cache's layout changes
 CODE_DIR = Path(__file__).resolve().parent
@@ -105,34 +105,62 @@ def code_signature(templates_dir: Path, static_dir: Path, settings: Iterable[Any
     return digest.hexdigest()
 
 
-def fingerprints(outputs: list[Output], timeline: Timeline, signature: str) -> dict[str, str]:
-    """Each output's fingerprint: a hash of what it is made from. The same fingerprint means the
-    same bytes, so an output whose fingerprint did not change need not be rendered again."""
-    records = _record_digests(timeline)
-    shared = hashlib.sha256(signature.encode())  # what every page shows: the site, the menu of free pages
-    shared.update(repr(timeline.site).encode())
-    for page in timeline.pages.values():
-        shared.update(records[("page", page.id)].encode())
-    everything = hashlib.sha256(shared.digest())
-    for key in sorted(records):
-        everything.update(f"{key[0]}:{key[1]}={records[key]}\n".encode())
-    result = {}
-    for output in outputs:
-        digest = (everything if output.inputs is None else shared).copy()
+class Fingerprints:
+    """Fingerprints of outputs and of events' list entries: a hash of what each is made from.
+    The same fingerprint means the same bytes, so an output whose fingerprint did not change need
+    not be rendered again. `memo` keeps record digests between uses (the preview's records stay
+    the same objects until their file changes)."""
+
+    def __init__(self, timeline: Timeline, signature: str, memo: dict[int, tuple[Any, str]] | None = None):
+        self.records = _record_digests(timeline, {} if memo is None else memo)
+        self.shared = hashlib.sha256(signature.encode())  # what every page shows: the site, the free pages' menu
+        self.shared.update(repr(timeline.site).encode())
+        for page in timeline.pages.values():
+            self.shared.update(self.records[("page", page.id)].encode())
+        self.everything = self.shared.copy()
+        for key in sorted(self.records):
+            self.everything.update(f"{key[0]}:{key[1]}={self.records[key]}\n".encode())
+        self._entries: dict[str, str] = {}
+
+    def entry(self, entry: Entry) -> str:
+        """An event's list entry: the event and the names of its place, actors, topics and sources."""
+        if entry.id not in self._entries:
+            digest = self.shared.copy()
+            for key in entry_inputs(entry):
+                digest.update(f"{key[0]}:{key[1]}={self.records.get(key, '-')}\n".encode())
+            self._entries[entry.id] = digest.hexdigest()
+        return self._entries[entry.id]
+
+    def output(self, output: Output) -> str:
+        digest = (self.everything if output.inputs is None else self.shared).copy()
         digest.update(f"{output.path}\0{output.template}\0{output.data}\0".encode())
-        for key in output.inputs or ():
-            digest.update(f"{key[0]}:{key[1]}={records.get(key, '-')}\n".encode())
-        result[output.path] = digest.hexdigest()
-    return result
+        for item in output.inputs or ():
+            if isinstance(item, Entry):
+                digest.update(self.entry(item).encode())
+            else:
+                digest.update(f"{item[0]}:{item[1]}={self.records.get(item, '-')}\n".encode())
+        return digest.hexdigest()
 
 
-def _record_digests(timeline: Timeline) -> dict[tuple[str, str], str]:
+def fingerprints(outputs: list[Output], timeline: Timeline, signature: str) -> dict[str, str]:
+    """Each output's fingerprint, by path."""
+    fingerprint = Fingerprints(timeline, signature)
+    return {output.path: fingerprint.output(output) for output in outputs}
+
+
+def _record_digests(timeline: Timeline, memo: dict[int, tuple[Any, str]]) -> dict[tuple[str, str], str]:
     """A hash of each record's fields (records are flat dataclasses, so repr shows all of them)."""
-    digests = {}
+    digests, seen = {}, {}
     groups = (("event", (entry.event for entry in timeline.entries)), ("actor", timeline.actors.values()),
               ("topic", timeline.topics.values()), ("place", timeline.places.values()),
               ("source", timeline.sources.values()), ("page", timeline.pages.values()))
     for kind, records in groups:
         for record in records:
-            digests[(kind, record.id)] = hashlib.sha1(repr(record).encode("utf-8")).hexdigest()
+            known = memo.get(id(record))
+            if known is None or known[0] is not record:
+                known = (record, hashlib.sha1(repr(record).encode("utf-8")).hexdigest())
+            seen[id(record)] = known
+            digests[(kind, record.id)] = known[1]
+    memo.clear()
+    memo.update(seen)  # only the records still in use
     return digests

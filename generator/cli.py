@@ -73,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
                            help="the address to listen on (default: 127.0.0.1, this computer only)")
     serve_cmd.add_argument("--port", type=_port, default=8000, help="the port to listen on (default: 8000)")
     serve_cmd.add_argument("--out", type=Path, metavar="DIR",
-                           help="keep the preview in this folder (default: a temporary folder, removed on exit)")
+                           help="where the background build for search goes (default: a temporary folder, removed on exit)")
     serve_cmd.add_argument("--no-search", dest="with_search", action="store_false",
                            help="skip the search index on every rebuild")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,10 +76,22 @@ class _YamlProblem(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
-def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path | None = None) -> RawContent:
-    """Read every record under content_dir; unreadable files are reported, never raised."""
+FileMemo = dict  # path -> (its size, time and inode when read, the record, the problems found)
+
+
+def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path | None = None,
+                 memo: FileMemo | None = None) -> RawContent:
+    """Read every record under content_dir; unreadable files are reported, never raised. With a
+    memo (the preview keeps one), a file unchanged since the last call is not read again."""
     content_dir = Path(content_dir)
-    shown = _display(display_root)
+    shown = _display(display_root, os.getcwd())
+    if memo is not None:
+        previous = dict(memo)
+        memo.clear()  # refilled below with the files that are still there
+        load_yaml_file_, load_page_file_ = (_remembered(load_yaml_file, previous, memo),
+                                            _remembered(load_page_file, previous, memo))
+    else:
+        load_yaml_file_, load_page_file_ = load_yaml_file, load_page_file
     raw = RawContent()
     if not content_dir.is_dir():
         diagnostics.error(Location(shown(content_dir)), "the content folder does not exist",
@@ -88,18 +101,38 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
 
     site_file = content_dir / "site.yaml"
     if _readable(site_file, root, shown, diagnostics, required=True):
-        raw.site = load_yaml_file(site_file, "site", "site", shown(site_file), diagnostics)
+        raw.site = load_yaml_file_(site_file, "site", "site", shown(site_file), diagnostics)
 
     for folder, kind in KINDS.items():
         raw.records[kind] = [
             record for path in _listing(content_dir / folder, ".yaml", root, shown, diagnostics)
-            if (record := load_yaml_file(path, kind, path.stem, shown(path), diagnostics)) is not None
+            if (record := load_yaml_file_(path, kind, path.stem, shown(path), diagnostics)) is not None
         ]
     raw.pages = [
         record for path in _listing(content_dir / "pages", ".md", root, shown, diagnostics)
-        if (record := load_page_file(path, shown(path), diagnostics)) is not None
+        if (record := load_page_file_(path, shown(path), diagnostics)) is not None
     ]
     return raw
+
+
+def _remembered(read, previous: FileMemo, memo: FileMemo):
+    """`read`, skipped for a file whose size, time and inode are as last time; its problems are
+    reported again, since they still stand."""
+    def remembered(path: Path, *args):
+        diagnostics = args[-1]
+        try:
+            stat = path.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino, args[:-1])
+        except OSError:
+            return read(path, *args)
+        known = previous.get(path)
+        if known is None or known[0] != stamp:
+            found = Diagnostics()
+            known = (stamp, read(path, *args[:-1], found), found.problems)
+        memo[path] = known
+        diagnostics.problems.extend(known[2])
+        return known[1]
+    return remembered
 
 
 def load_yaml_file(path: Path, kind: str, record_id: str, shown: str,
@@ -453,7 +486,8 @@ def _listing(folder: Path, suffix: str, root: Path, shown, diagnostics: Diagnost
                               f"move what this file holds into {kept}, then delete this file" if kept == kept.lower()
                               else f"keep one of the two files, and name it {kept.lower()}")
             continue
-        if _readable(path, root, shown, diagnostics):
+        # A plain file needs no more checks (scandir knows its type without a stat); a link may lead out
+        if entry.is_file(follow_symlinks=False) or _readable(path, root, shown, diagnostics):
             files.append(path)
     return files
 
@@ -497,6 +531,7 @@ def display_path(path: Path, base: Path) -> str:
         return absolute.as_posix()
 
 
-def _display(display_root: Path | None):
-    base = Path(display_root or Path.cwd()).resolve()
-    return lambda path: display_path(path, base)
+@lru_cache(maxsize=4)
+def _display(display_root: Path | None, cwd: str | None = None):
+    base = Path(display_root or cwd or Path.cwd()).resolve()
+    return lru_cache(maxsize=None)(lambda path: display_path(path, base))  # the preview asks again on every save

@@ -376,27 +376,33 @@ SCHEMAS = {
 
 # --- Validation --------------------------------------------------------------------------
 
-def validate(raw: RawContent, diagnostics: Diagnostics) -> Content:
-    """Every record that has the right shape, typed; every problem reported to diagnostics."""
+def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None) -> Content:
+    """Every record that has the right shape, typed; every problem reported to diagnostics.
+    With a memo (the preview keeps one), a raw record seen last time is not checked again."""
     content = Content()
     if raw.site is not None:
         values = _check_fields(raw.site, SITE_FIELDS, diagnostics)
         if values is not None and _has_required(values, SITE_FIELDS):
             values["base_url"] = values["base_url"].rstrip("/") + "/"
             content.site = Site(**values)
+    previous = dict(memo or {})
+    if memo is not None:
+        memo.clear()
     for kind, (cls, fields) in SCHEMAS.items():
         target = getattr(content, kind + "s")
         for record in raw.records.get(kind, []):
-            if not _check_id(record, diagnostics):
-                continue
-            values = _check_fields(record, fields, diagnostics)
-            if values is None:
-                continue
-            content.locations[(kind, record.id)] = record
-            if kind == "event":
-                _check_event(record, values, diagnostics)
-            if _has_required(values, fields):
-                target[record.id] = cls(id=record.id, file=record.file, **values)
+            known = previous.get(id(record))
+            if known is None or known[0] is not record:
+                found = Diagnostics()
+                known = (record, *_validate_record(record, kind, cls, fields, found), found.problems)
+            if memo is not None:
+                memo[id(record)] = known
+            _, located, typed, problems = known
+            diagnostics.problems.extend(problems)
+            if located:
+                content.locations[(kind, record.id)] = record
+            if typed is not None:
+                target[record.id] = typed
     for record in raw.pages:
         if not _check_id(record, diagnostics):
             continue
@@ -409,6 +415,21 @@ def validate(raw: RawContent, diagnostics: Diagnostics) -> Content:
             content.locations[("page", record.id)] = record
             content.pages[record.id] = Page(id=record.id, file=record.file, body=record.body, **values)
     return content
+
+
+def _validate_record(record: RawRecord, kind: str, cls: type, fields: dict,
+                     diagnostics: Diagnostics) -> tuple[bool, Any]:
+    """Whether the record is known by its id (its references count), and the typed record if it is valid."""
+    if not _check_id(record, diagnostics):
+        return False, None
+    values = _check_fields(record, fields, diagnostics)
+    if values is None:
+        return False, None
+    if kind == "event":
+        _check_event(record, values, diagnostics)
+    if _has_required(values, fields):
+        return True, cls(id=record.id, file=record.file, **values)
+    return True, None
 
 
 def _check_id(record: RawRecord, diagnostics: Diagnostics) -> bool:

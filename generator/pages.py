@@ -27,10 +27,11 @@ class Output:
     data: str | None = None  # or an open-data file: one of opendata.RENDERERS' keys ("json", "csv", ...)
     context: dict[str, Any] = field(default_factory=dict)
     in_sitemap: bool = True
-    # The records whose fields the output shows, as (kind, id); None when it draws on every record
-    # (the timeline, indexes, feeds). Beside these, every page shows the site's settings and the
-    # free pages' titles (the menu). A rebuild re-renders an output only when one of these changed.
-    inputs: tuple[tuple[str, str], ...] | None = None
+    # The records whose fields the output shows, as (kind, id), and the events it lists, as
+    # Entry (standing for entry_inputs); None when it draws on every record (the timeline, indexes,
+    # feeds). Beside these, every page shows the site's settings and the free pages' titles (the
+    # menu). A rebuild re-renders an output only when one of these changed.
+    inputs: tuple | None = None
 
 
 def page(url: str, template: str, in_sitemap: bool = True, inputs: tuple | None = None, **context: Any) -> Output:
@@ -49,8 +50,8 @@ def entry_inputs(entry: Entry) -> tuple[tuple[str, str], ...]:
             *(("source", source.id) for source, _ in entry.sources))
 
 
-def _listing_inputs(record: tuple[str, str], entries, *more: tuple[str, str]) -> tuple[tuple[str, str], ...]:
-    return (record, *more, *(key for entry in entries for key in entry_inputs(entry)))
+def _listing_inputs(record: tuple[str, str], entries: tuple[Entry, ...], *more: tuple[str, str]) -> tuple:
+    return (record, *more, *entries)  # each entry stands for its entry_inputs()
 
 
 def plan_site(timeline: Timeline) -> list[Output]:

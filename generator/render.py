@@ -15,7 +15,7 @@ from . import linkeddata, markup, opendata
 from .dates import PartialDate
 from .diagnostics import count
 from .pages import Output
-from .timeline import Timeline
+from .timeline import Entry, Timeline
 
 
 class Renderer:
@@ -23,12 +23,18 @@ class Renderer:
     the work between processes) instead of holding the whole site in memory."""
 
     def __init__(self, timeline: Timeline, templates_dir: Path, static_dir: Path,
-                 base_url: str | None = None, built: dt.datetime | None = None):
+                 base_url: str | None = None, built: dt.datetime | None = None,
+                 fragments: dict | None = None, entry_stamp: Callable[[Entry], str] | None = None,
+                 compiled: CompiledTemplates | None = None):
+        """`fragments` and `entry_stamp` let the preview keep rendered list entries from one
+        rebuild to the next: an entry is reused while its stamp (a hash of what it shows) holds;
+        `compiled` keeps compiled templates likewise."""
         self.timeline = timeline
         self.updated = built or timeline.newest_moment()
         self.site_url = (base_url or timeline.site.base_url).rstrip("/") + "/"
         self.assets = fingerprint(_read_assets(static_dir))
-        self.env = _environment(templates_dir, timeline, self.site_url, self.assets)
+        self.env = _environment(templates_dir, timeline, self.site_url, self.assets,
+                                {} if fragments is None else fragments, entry_stamp or (lambda entry: ""), compiled)
         self.env.globals.update(built=built, updated=self.updated)
 
     def asset_files(self) -> dict[str, bytes]:
@@ -70,13 +76,30 @@ def fingerprint(assets: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
     return named
 
 
-def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
-                 assets: dict[str, tuple[str, bytes]]) -> jinja2.Environment:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by name and checksum of their source, for the preview,
+    which makes a new environment on every save (its globals name that save's timeline)."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])  # ignored when the source changed
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets: dict[str, tuple[str, bytes]],
+                 fragments: dict, entry_stamp: Callable[[Entry], str],
+                 compiled: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        bytecode_cache=compiled,
     )
     base_path = urlsplit(site_url).path or "/"
     zone = tz.gettz(timeline.site.time_zone) or tz.UTC
@@ -91,13 +114,11 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str,
         """An asset's absolute address, for link previews; None when static/ does not have it."""
         return site_url + "static/" + assets[name][0] if name in assets else None
 
-    fragments: dict[tuple[str, int, bool], str] = {}
-
     def entry_html(entry, level: int = 3, filterable: bool = False) -> str:
         """An event's entry in a list, rendered once and reused: one event is listed on the timeline
         and on each of its actors', topics', place's pages, so without this most of a large site's
         rendering would repeat the same entries."""
-        key = (entry.id, level, filterable)
+        key = (entry.id, entry_stamp(entry), level, filterable)
         if key not in fragments:
             fragments[key] = env.get_template("_macros.html").module.entry_item(entry, level, filterable)
         return fragments[key]

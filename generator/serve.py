@@ -1,32 +1,34 @@
-"""The editors' live preview: builds the site, serves it, rebuilds on every save and reloads the open pages."""
+"""The editors' live preview: keeps the site in memory, updates what a save changed and reloads the open pages."""
 
 from __future__ import annotations
 
 import asyncio
+import mimetypes
+import multiprocessing
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
 
 import jinja2
+import watchfiles
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
-from livereload.watcher import Watcher
 from tornado import ioloop, web
 
-from . import build
+from . import build, cache, load, model, pages, render, timeline
+from .diagnostics import ContentError, Diagnostics, Problem, count
 from .load import display_path
-from .diagnostics import ContentError, Problem, count
-from .search import SearchIndexError
-from .write import OutputError
 
-POLL_SECONDS = 0.1
-"""How often the watched folders are checked: a stat of each file, cheap next to a rebuild."""
+WATCH_DEBOUNCE_MS = 20  # a save often arrives as several file events; they are taken together
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,10 @@ class Failure:
 
 
 class Preview:
-    """One content folder built into one output folder, again on demand; the last failure is kept
-    so that every page can show it until the next good build."""
+    """The site in memory, kept up to date with the content: a save re-reads only the files that
+    changed, and a page is rendered again only when it is asked for and what it shows changed.
+    The last failure is kept so that every page can show it until the next good save. With
+    search, a full build runs in the background into out_dir for Pagefind's index."""
 
     def __init__(self, content_dir: Path, out_dir: Path, base_url: str, with_search: bool = True,
                  templates_dir: Path = build.TEMPLATES_DIR, static_dir: Path = build.STATIC_DIR):
@@ -48,41 +52,134 @@ class Preview:
         self.with_search = with_search
         self.templates_dir, self.static_dir = templates_dir, static_dir
         self.failure: Failure | None = None
+        self.outputs: dict[str, pages.Output] = {}
+        self.fingerprints: cache.Fingerprints | None = None
+        self._signature, self._compiled = "", render.CompiledTemplates()
+        self.assets: dict[str, bytes] = {}
+        self.renderer: render.Renderer | None = None
+        self._rendered: dict[str, tuple[str, bytes]] = {}  # path -> (fingerprint, bytes)
+        self._fragments: dict = {}
+        self._memos: tuple[dict, dict, dict] = ({}, {}, {})  # files, records, record digests
+        self._indexer: multiprocessing.Process | None = None
+        self._index_again = False
 
     @property
     def watched(self) -> list[Path]:
         return [self.content_dir, self.templates_dir, self.static_dir]
 
     def rebuild(self) -> bool:
-        """Build once, drafts included; report to the terminal; never raise."""
+        """Bring the site up to date with the files, drafts included; report to the terminal; never raise."""
         started = time.perf_counter()
         try:
-            result = build.build(self.content_dir, self.out_dir, self.base_url, templates_dir=self.templates_dir,
-                                 static_dir=self.static_dir, with_search=self.with_search, drafts=True)
+            warnings = self._refresh()
         except ContentError as error:
             self.failure = Failure(f"{count(len(error.problems), 'problem')} in the content", tuple(error.problems))
         except jinja2.TemplateSyntaxError as error:
-            where = Path(error.filename or error.name or "template")
-            self.failure = Failure("a template has a syntax error",
-                                   details=f"{_shown(where)}:{error.lineno}: {error.message}")
-        except (OutputError, SearchIndexError) as error:
-            self.failure = Failure("the site could not be written", details=str(error))
-        except Exception:  # noqa: BLE001 - a broken template or a bug must not stop the preview
+            self.failure = _template_failure(error)
+        except Exception:  # noqa: BLE001 - a bug must not stop the preview
             self.failure = Failure("the build stopped with an unexpected error", details=traceback.format_exc())
         else:
             self.failure = None
-            for problem in result.warnings:
+            for problem in warnings:
                 print(problem.format(), file=sys.stderr)
-            print(f"timeline serve: rebuilt {result.files} files in {time.perf_counter() - started:.2f} s"
-                  + (f" ({count(len(result.warnings), 'warning')})" if result.warnings else ""), file=sys.stderr)
+            print(f"timeline serve: up to date in {time.perf_counter() - started:.2f} s"
+                  + (f" ({count(len(warnings), 'warning')})" if warnings else ""), file=sys.stderr)
+            self.index_in_background()
             return True
+        self._report_failure()
+        return False
+
+    def _refresh(self) -> list[Problem]:
+        files, records, digests = self._memos
+        diagnostics = Diagnostics()
+        raw = load.load_content(self.content_dir, diagnostics, memo=files)
+        graph = timeline.assemble(model.validate(raw, diagnostics, memo=records), diagnostics, drafts=True)
+        if graph is None or diagnostics.errors:
+            raise ContentError(diagnostics.sorted())
+        plan = pages.plan_site(graph)
+        signature = cache.code_signature(self.templates_dir, self.static_dir, (self.base_url, None, True))
+        fingerprints = cache.Fingerprints(graph, signature, digests)
+        if len(self._fragments) > 4 * len(graph.entries) + 100:
+            self._fragments.clear()  # entries of earlier versions
+        renderer = render.Renderer(graph, self.templates_dir, self.static_dir, self.base_url,
+                                   fragments=self._fragments, entry_stamp=fingerprints.entry,
+                                   compiled=self._compiled)
+        if signature != self._signature:  # templates, static files or code changed
+            for name in renderer.env.list_templates():  # a syntax error shows now, not on a request
+                renderer.env.get_template(name)
+            self._signature = signature
+        self.outputs = {output.path: output for output in plan}
+        self.fingerprints = fingerprints
+        self.assets, self.renderer = renderer.asset_files(), renderer
+        self._rendered = {path: known for path, known in self._rendered.items() if path in self.outputs}
+        return diagnostics.warnings
+
+    def file(self, path: str) -> bytes | None:
+        """One file of the site (a planned path such as "events/x/index.html"), rendered now if
+        what it shows changed since it was last asked for; None when the site has no such file."""
+        if path in self.assets:
+            return self.assets[path]
+        output = self.outputs.get(path)
+        if output is None or self.renderer is None:
+            return None
+        fingerprint = self.fingerprints.output(output)
+        known = self._rendered.get(path)
+        if known is None or known[0] != fingerprint:
+            known = (fingerprint, self.renderer.render(output))
+            self._rendered[path] = known
+        return known[1]
+
+    def index_in_background(self) -> None:
+        """Build out_dir, and its search index, in another process; once more if the content
+        changes meanwhile. Pages come from memory; only the search index is read from out_dir."""
+        if not self.with_search:
+            return
+        if self._indexer is not None and self._indexer.is_alive():
+            self._index_again = True
+            return
+        self._index_again = False
+        self._indexer = multiprocessing.get_context("spawn").Process(
+            target=_build_for_search, daemon=True,
+            args=(self.content_dir, self.out_dir, self.base_url, self.templates_dir, self.static_dir))
+        self._indexer.start()
+
+    def check_indexer(self) -> None:
+        """Called now and then: start the next background index if a save came in meanwhile."""
+        if self._index_again and self._indexer is not None and not self._indexer.is_alive():
+            self.index_in_background()
+
+    def stop(self) -> None:
+        if self._indexer is not None and self._indexer.is_alive():
+            self._indexer.terminate()
+            self._indexer.join()
+
+    def report_render_failure(self, error: Exception) -> bytes:
+        failure = (_template_failure(error) if isinstance(error, jinja2.TemplateSyntaxError) else
+                   Failure("a page could not be rendered", details=traceback.format_exc()))
+        print(failure.details.rstrip(), file=sys.stderr)
+        return error_page(failure)
+
+    def _report_failure(self) -> None:
         for problem in self.failure.problems:
             print(problem.format(), file=sys.stderr)
         if self.failure.details:
             print(self.failure.details.rstrip(), file=sys.stderr)
         print(f"timeline serve: {self.failure.headline}; the browser shows them until the next good save",
               file=sys.stderr)
-        return False
+
+
+def _build_for_search(content_dir: Path, out_dir: Path, base_url: str, templates_dir: Path, static_dir: Path) -> None:
+    """The preview's background build (drafts included), rebuilt incrementally with its own cache."""
+    try:
+        build.build(content_dir, out_dir, base_url, templates_dir=templates_dir, static_dir=static_dir,
+                    drafts=True, cache_dir=out_dir.with_name(out_dir.name + "-cache"), jobs=1)
+    except Exception:  # noqa: BLE001 - the preview itself reports what is wrong with the content
+        pass
+
+
+def _template_failure(error: jinja2.TemplateSyntaxError) -> Failure:
+    where = Path(error.filename or error.name or "template")
+    return Failure("a template has a syntax error", details=f"{_shown(where)}:{error.lineno}: {error.message}")
 
 
 def error_page(failure: Failure) -> bytes:
@@ -120,7 +217,8 @@ pre {{ background: #f3f3f3; padding: .75rem; overflow-x: auto; }}
 
 
 class _PreviewFiles(web.StaticFileHandler):
-    """The output folder as the browser asks for it, or the error page while the last build failed."""
+    """The site from memory as the browser asks for it, the error page while the last build
+    failed, and the search index from the background build's folder."""
 
     def initialize(self, preview: Preview) -> None:  # type: ignore[override]
         super().initialize(path=str(preview.out_dir), default_filename="index.html")
@@ -130,11 +228,27 @@ class _PreviewFiles(web.StaticFileHandler):
         if "\x00" in path:  # the file system would refuse it with an exception, not an answer
             raise web.HTTPError(400)
         if self.preview.failure is not None and _is_page(path):
-            self.set_status(500)
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(error_page(self.preview.failure) if include_body else b"")
+            self._answer(500, "text/html; charset=utf-8", error_page(self.preview.failure), include_body)
+            return
+        planned = path + "index.html" if path == "" or path.endswith("/") else path
+        if planned + "/index.html" in self.preview.outputs:
+            self.redirect(self.request.path + "/")  # a folder address without its slash
+            return
+        try:
+            data = self.preview.file(planned)
+        except Exception as error:  # noqa: BLE001 - a template that fails on one page
+            self._answer(500, "text/html; charset=utf-8", self.preview.report_render_failure(error), include_body)
+            return
+        if data is not None:
+            self._answer(200, _content_type(planned), data, include_body)
             return
         await super().get(path, include_body)
+
+    def _answer(self, status: int, content_type: str, data: bytes, include_body: bool) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", content_type)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(data if include_body else b"")
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")  # a preview is stale the moment a file is saved
@@ -142,13 +256,24 @@ class _PreviewFiles(web.StaticFileHandler):
     def should_return_304(self) -> bool:
         return False
 
+    def compute_etag(self) -> None:
+        return None  # every answer is fresh; and pages from memory have no file to tag
+
     def write_error(self, status_code: int, **kwargs) -> None:
-        not_found = self.preview.out_dir / "404.html"
-        if status_code == 404 and not_found.is_file():
+        not_found = self.preview.file("404.html") if status_code == 404 else None
+        if not_found is not None:
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(not_found.read_bytes())
+            self.finish(not_found)
         else:
             super().write_error(status_code, **kwargs)
+
+
+def _content_type(path: str) -> str:
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if path.endswith(".ics"):
+        kind = "text/calendar"
+    textual = kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml")
+    return kind + ("; charset=utf-8" if textual else "")
 
 
 def _is_page(path: str) -> bool:
@@ -156,16 +281,19 @@ def _is_page(path: str) -> bool:
     return last == "" or last.endswith(".html") or "." not in last
 
 
-class _QuickWatcher(Watcher):
-    """livereload's watcher, polling often enough that a save shows in well under a second."""
+class _WorthRebuilding(watchfiles.DefaultFilter):
+    """Changes to watch, without editors' temporary and backup files."""
 
-    def start(self, callback) -> bool:
-        ioloop.PeriodicCallback(callback, POLL_SECONDS * 1000).start()
-        return True
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return not Path(path).name.startswith(".") and super().__call__(change, path)
 
-    def ignore(self, filename: str) -> bool:
-        name = Path(filename).name
-        return name.startswith(".") or name.endswith("~") or super().ignore(filename)  # editors' temporary files
+
+def _watch(folders: list[Path], stop: threading.Event, changed: Callable[[str], None]) -> None:
+    """Tell `changed` about every save under the folders, as the operating system reports it."""
+    for changes in watchfiles.watch(*[folder for folder in folders if folder.is_dir()], stop_event=stop,
+                                    watch_filter=_WorthRebuilding(), debounce=WATCH_DEBOUNCE_MS, step=10,
+                                    raise_interrupt=False):
+        changed(min(path for _, path in changes))
 
 
 def application(preview: Preview, port: int) -> web.Application:
@@ -187,25 +315,32 @@ def _quiet(handler: web.RequestHandler) -> None:
 
 
 def serve(preview: Preview, host: str, port: int) -> None:
-    """Build, then serve and rebuild on every change until interrupted."""
-    watcher = _QuickWatcher()
-    for folder in preview.watched:
-        watcher.watch(str(folder), preview.rebuild)
-    LiveReloadHandler.watcher = watcher
+    """Build, then serve and update on every save until interrupted."""
+    LiveReloadHandler.watcher = SimpleNamespace(filepath=None)  # livereload logs it; our watcher is _watch
     LiveReloadHandler.live_css = False  # stylesheets have fingerprinted names: reload whole pages
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload skips reloads within 3 s of the last; editors save faster
 
     async def run() -> None:
         application(preview, port).listen(port, address=host)
         shown_host = f"[{host}]" if ":" in host else host
         print(f"timeline serve: previewing {_shown(preview.content_dir)} at http://{shown_host}:{port}/ "
               "(drafts included); press Ctrl+C to stop", file=sys.stderr, flush=True)
-        LiveReloadHandler.start_tasks()
-        stopped = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def update(path: str) -> None:
+            preview.rebuild()
+            LiveReloadHandler.reload_waiters(path)
+
+        stop_watching = threading.Event()
+        watcher = threading.Thread(target=_watch, daemon=True, args=(
+            preview.watched, stop_watching, lambda path: loop.call_soon_threadsafe(update, path)))
+        watcher.start()
+        ioloop.PeriodicCallback(preview.check_indexer, 1000).start()
+        stopped = asyncio.Event()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stopped.set)
         await stopped.wait()
+        stop_watching.set()
+        preview.stop()
 
     preview.rebuild()
     asyncio.run(run())

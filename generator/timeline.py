@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .dates import PartialDate
 from .diagnostics import Diagnostics, did_you_mean
@@ -212,16 +213,25 @@ def _warn_likely_duplicates(content: Content, diagnostics: Diagnostics) -> None:
     for event_id in sorted(content.events):
         event = content.events[event_id]
         by_date[event.date.iso].append(event)
-    matcher = SequenceMatcher(autojunk=False)
     for events in by_date.values():  # a handful per date, so comparing every pair stays cheap
-        for later_index, later in enumerate(events):
-            matcher.set_seq2(later.title.casefold())  # the matcher indexes its second text once
-            for earlier in events[:later_index]:
-                matcher.set_seq1(earlier.title.casefold())
-                # the quick upper bounds rule out most pairs before the exact ratio is worked out
-                if (matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES
-                        and matcher.ratio() >= SIMILAR_TITLES):
-                    diagnostics.warning(content.locations[("event", later.id)].at("title"),
-                                        f"this event looks like a duplicate of '{earlier.id}' (same date, similar title)",
-                                        "merge the two files, or make the titles say how the events differ")
-                    break
+        for later_id, earlier_id in _similar_titles(tuple((event.id, event.title) for event in events)):
+            diagnostics.warning(content.locations[("event", later_id)].at("title"),
+                                f"this event looks like a duplicate of '{earlier_id}' (same date, similar title)",
+                                "merge the two files, or make the titles say how the events differ")
+
+
+@lru_cache(maxsize=65536)  # the preview checks again on every save; most dates did not change
+def _similar_titles(events: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """(later, earlier) ids of events whose titles read as one, each later event named once."""
+    found = []
+    matcher = SequenceMatcher(autojunk=False)
+    for later_index, (later_id, later_title) in enumerate(events):
+        matcher.set_seq2(later_title.casefold())  # the matcher indexes its second text once
+        for earlier_id, earlier_title in events[:later_index]:
+            matcher.set_seq1(earlier_title.casefold())
+            # the quick upper bounds rule out most pairs before the exact ratio is worked out
+            if (matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES
+                    and matcher.ratio() >= SIMILAR_TITLES):
+                found.append((later_id, earlier_id))
+                break
+    return found

@@ -27,21 +27,23 @@ TAKEOVER_PAGE = "events/2024-01-09-tc-television-studio-takeover/"
 # --- The preview without a server ------------------------------------------------------------
 
 def test_a_good_build_clears_the_failure_and_a_bad_one_keeps_the_previous_site(content, tmp_path):
-    preview = serve.Preview(content, tmp_path / "out", "http://127.0.0.1:8000/")
+    preview = serve.Preview(content, tmp_path / "out", "http://127.0.0.1:8000/", with_search=False)
     assert preview.rebuild() is True and preview.failure is None
-    home = (tmp_path / "out" / "index.html").read_bytes()
+    home = preview.file("index.html")
+    assert b"<title>" in home
 
     (content / "events" / "2024-01-17-prosecutor-killed.yaml").write_text("title: [unclosed\n", encoding="utf-8")
     assert preview.rebuild() is False
     assert preview.failure.headline == "1 problem in the content"
-    assert (tmp_path / "out" / "index.html").read_bytes() == home
+    assert preview.file("index.html") == home
 
 
 def test_drafts_are_part_of_the_preview(content, tmp_path):
     draft = content / "events" / "2024-01-17-prosecutor-killed.yaml"
     draft.write_text(draft.read_text(encoding="utf-8") + "draft: true\n", encoding="utf-8")
-    serve.Preview(content, tmp_path / "out", "http://127.0.0.1:8000/").rebuild()
-    assert (tmp_path / "out" / "events" / "2024-01-17-prosecutor-killed" / "index.html").is_file()
+    preview = serve.Preview(content, tmp_path / "out", "http://127.0.0.1:8000/", with_search=False)
+    preview.rebuild()
+    assert b"Draft" in preview.file("events/2024-01-17-prosecutor-killed/index.html")
 
 
 def test_a_broken_template_is_shown_with_its_file_and_line(content, tmp_path):
@@ -53,6 +55,35 @@ def test_a_broken_template_is_shown_with_its_file_and_line(content, tmp_path):
     assert preview.failure.headline == "a template has a syntax error"
     assert re.fullmatch(r".*templates/event\.html:2: Expected an expression, got 'end of statement block'",
                         preview.failure.details)
+
+
+def test_a_save_rereads_one_file_and_rerenders_only_the_pages_that_show_it(content, tmp_path, monkeypatch):
+    preview = serve.Preview(content, tmp_path / "out", "http://127.0.0.1:8000/", with_search=False)
+    preview.rebuild()
+    pages_before = {path: preview.file(path) for path in preview.outputs}
+    takeover = "events/2024-01-09-tc-television-takeover/index.html"
+    read, rendered = [], []
+    original_read, original_render = serve.load.load_yaml_file, serve.render.Renderer.render
+    monkeypatch.setattr(serve.load, "load_yaml_file", lambda path, *args: read.append(path.name) or original_read(path, *args))
+    monkeypatch.setattr(serve.render.Renderer, "render",
+                        lambda self, output: rendered.append(output.path) or original_render(self, output))
+    event = content / "events/2024-01-09-tc-television-takeover.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Edited, ", 1), encoding="utf-8")
+    assert preview.rebuild() is True
+    assert read == ["2024-01-09-tc-television-takeover.yaml"]
+
+    pages_after = {path: preview.file(path) for path in preview.outputs}
+    changed = {path for path in pages_after if pages_after[path] != pages_before[path]}
+    assert set(rendered) >= changed  # nothing that changed was served stale...
+    assert takeover in changed and "index.html" in changed and "actors/tc-television/index.html" in changed
+    # ...and what was rendered is what shows the event: it, its neighbours, its records' pages, the lists
+    assert "events/2024-01-17-prosecutor-killed/index.html" in rendered  # the next event names it
+    assert len(rendered) < len(pages_after) and "events/2024-01-internal-armed-conflict/index.html" not in rendered
+    assert "about/index.html" not in rendered
+    assert b"Edited, " in pages_after[takeover]
+    rendered.clear()
+    preview.rebuild()  # nothing saved: nothing to render again
+    assert [preview.file(path) for path in preview.outputs] and rendered == []
 
 
 def test_the_error_page_escapes_what_it_quotes():
@@ -185,6 +216,11 @@ def test_the_preview_serves_only_its_output_folder_and_survives_malformed_reques
             except (ConnectionError, socket.timeout):
                 pass
     assert live_preview.get("")[0] == 200
+
+
+def test_the_preview_indexes_for_search_in_the_background(live_preview):
+    live_preview.wait_for(lambda: live_preview.get("pagefind/pagefind-entry.json")[0] == 200, "the search index", 60)
+    assert live_preview.get("search/")[0] == 200
 
 
 def test_a_new_file_and_a_deleted_file_are_noticed(live_preview):
