@@ -141,6 +141,7 @@ _job: tuple[write.SiteUpdate, render.Renderer, list[pages.Output]] | None = None
 
 
 def _render_chunk(bounds: tuple[int, int]) -> tuple[set[str], set[str]]:
+    """In a worker (its own copy of the update): stage a chunk, and say what it wrote and kept."""
     update, renderer, outputs = _job
     update.written, update.kept = set(), set()
     for output in outputs[bounds[0]:bounds[1]]:
@@ -163,13 +164,10 @@ def _render_into(update: write.SiteUpdate, renderer: render.Renderer, outputs: l
     size = 100
     chunks = [(start, min(start + size, len(outputs))) for start in range(0, len(outputs), size)]
     _job = (update, renderer, outputs)
-    written, kept = update.written, update.kept
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done, (chunk_written, chunk_kept) in enumerate(pool.imap_unordered(_render_chunk, chunks)):
-                written |= chunk_written
-                kept |= chunk_kept
+            for done, (written, kept) in enumerate(pool.imap_unordered(_render_chunk, chunks)):
+                update.record(written, kept)
                 progress(min((done + 1) * size, len(outputs)))
     finally:
         _job = None
-        update.written, update.kept = written, kept

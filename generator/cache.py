@@ -119,15 +119,18 @@ class Fingerprints:
             self.shared.update(self.records[("page", page.id)].encode())
         self.everything = self.shared.copy()
         for key in sorted(self.records):
-            self.everything.update(f"{key[0]}:{key[1]}={self.records[key]}\n".encode())
+            self.everything.update(self._line(key))
         self._entries: dict[str, str] = {}
+
+    def _line(self, key: tuple[str, str]) -> bytes:
+        return f"{key[0]}:{key[1]}={self.records.get(key, '-')}\n".encode()
 
     def entry(self, entry: Entry) -> str:
         """An event's list entry: the event and the names of its place, actors, topics and sources."""
         if entry.id not in self._entries:
             digest = self.shared.copy()
             for key in entry_inputs(entry):
-                digest.update(f"{key[0]}:{key[1]}={self.records.get(key, '-')}\n".encode())
+                digest.update(self._line(key))
             self._entries[entry.id] = digest.hexdigest()
         return self._entries[entry.id]
 
@@ -138,7 +141,7 @@ class Fingerprints:
             if isinstance(item, Entry):
                 digest.update(self.entry(item).encode())
             else:
-                digest.update(f"{item[0]}:{item[1]}={self.records.get(item, '-')}\n".encode())
+                digest.update(self._line(item))
         return digest.hexdigest()
 
 

@@ -49,21 +49,6 @@ class Renderer:
         return text.encode("utf-8")
 
 
-def render_site(outputs: list[Output], timeline: Timeline, templates_dir: Path, static_dir: Path,
-                base_url: str | None = None, built: dt.datetime | None = None,
-                progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
-    """Every output file's path and bytes, including the static assets. `built` is when this edition
-    was made (from SOURCE_DATE_EPOCH), shown to readers; feeds and calendars, which must carry a
-    time, fall back to the newest date in the content, so that the output never depends on the clock."""
-    renderer = Renderer(timeline, templates_dir, static_dir, base_url, built)
-    files = renderer.asset_files()
-    for done, output in enumerate(outputs):
-        if progress and done % 100 == 0:
-            progress(done, len(outputs))
-        files[output.path] = renderer.render(output)
-    return files
-
-
 def fingerprint(assets: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
     """Each asset under a name that changes with its bytes (style.css -> style.1a2b3c4d5e.css), so
     that browsers may cache it for ever and still never see a stale copy."""

@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from . import search
+
 
 class OutputError(Exception):
     """The output folder cannot be written as asked; the message says why."""
@@ -45,9 +47,6 @@ def write_site(files: dict[str, bytes], out_dir: Path, finish: Callable[[Path], 
         update.discard()
 
 
-SEARCH_FOLDER = "pagefind"  # made by `finish` from the staged pages, never written by put()
-
-
 class SiteUpdate:
     """The next edition of the output folder, made beside it and swapped in whole by commit().
 
@@ -79,10 +78,7 @@ class SiteUpdate:
                 return False
         except OSError:
             pass  # new, or unreadable: write it
-        if relative.parent not in self._folders:
-            (self.staging / relative.parent).mkdir(parents=True, exist_ok=True)
-            self._folders.add(relative.parent)
-        (self.staging / relative).write_bytes(data)
+        (self._staged_folder(relative) / relative.name).write_bytes(data)
         self.written.add(path)
         return True
 
@@ -101,7 +97,7 @@ class SiteUpdate:
         `finish` adds to the staged folder (the search index); when no page changed, the
         current edition's index is carried over instead."""
         current = set(_files_below(self.out_dir)) if self.out_dir.is_dir() else set()
-        indexed = {path for path in current if path.startswith(SEARCH_FOLDER + "/")}
+        indexed = {path for path in current if path.startswith(search.BUNDLE + "/")}  # made by `finish`
         stale = current - indexed - self.kept - self.written
         pages_changed = stale or any(path.endswith(".html") for path in self.written)
         if self.out_dir.is_dir() and not self.written and not stale and bool(indexed) == (finish is not None):
@@ -109,15 +105,19 @@ class SiteUpdate:
         carried = self.kept | (set() if (pages_changed or finish is None) else indexed)
         for path in sorted(carried - self.written):
             relative = PurePosixPath(path)
-            if relative.parent not in self._folders:
-                (self.staging / relative.parent).mkdir(parents=True, exist_ok=True)
-                self._folders.add(relative.parent)
-            os.link(self.out_dir / relative, self.staging / relative)
+            os.link(self.out_dir / relative, self._staged_folder(relative) / relative.name)
         if finish is not None and (pages_changed or not indexed):
             finish(self.staging)
         os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
         _swap_in(self.staging, self.out_dir)
         return True
+
+    def _staged_folder(self, relative: PurePosixPath) -> Path:
+        """The staging folder that will hold `relative`, made on first use."""
+        if relative.parent not in self._folders:
+            (self.staging / relative.parent).mkdir(parents=True, exist_ok=True)
+            self._folders.add(relative.parent)
+        return self.staging / relative.parent
 
     def discard(self) -> None:
         """Remove the staging folder if it was not swapped in (after an error, or when nothing changed)."""
