@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import mimetypes
 import multiprocessing
 import shutil
@@ -17,6 +18,7 @@ from html import escape
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
+from urllib.parse import urlsplit
 
 import jinja2
 import watchfiles
@@ -52,6 +54,8 @@ class Preview:
         self.with_search = with_search
         self.templates_dir, self.static_dir = templates_dir, static_dir
         self.failure: Failure | None = None
+        self.edition = 0  # counts the saves taken in; `shown` is the edition each address was last served from
+        self.shown: dict[str, int] = {}
         self.outputs: dict[str, pages.Output] = {}
         self.fingerprints: cache.Fingerprints | None = None
         self._signature, self._compiled = "", render.CompiledTemplates()
@@ -70,6 +74,7 @@ class Preview:
     def rebuild(self) -> bool:
         """Bring the site up to date with the files, drafts included; report to the terminal; never raise."""
         started = time.perf_counter()
+        self.edition += 1
         try:
             warnings = self._refresh()
         except ContentError as error:
@@ -227,6 +232,8 @@ class _PreviewFiles(web.StaticFileHandler):
     async def get(self, path: str, include_body: bool = True) -> None:
         if "\x00" in path:  # the file system would refuse it with an exception, not an answer
             raise web.HTTPError(400)
+        if _is_page(path):
+            self.preview.shown[self.request.path] = self.preview.edition
         if self.preview.failure is not None and _is_page(path):
             self._answer(500, "text/html; charset=utf-8", error_page(self.preview.failure), include_body)
             return
@@ -296,6 +303,22 @@ def _watch(folders: list[Path], stop: threading.Event, changed: Callable[[str], 
         changed(min(path for _, path in changes))
 
 
+class _LiveReload(LiveReloadHandler):
+    """livereload's socket, which also catches a page up with a save made while it was loading:
+    the reload for that save went out before the page's script connected to hear it."""
+
+    def initialize(self, preview: Preview) -> None:  # type: ignore[override]
+        self.preview = preview
+
+    def on_message(self, message: str) -> None:
+        super().on_message(message)
+        hello = json.loads(message)
+        if hello.get("command") == "info" and "url" in hello:
+            shown = self.preview.shown.get(urlsplit(hello["url"]).path, self.preview.edition)
+            if shown < self.preview.edition:
+                self.send_message({"command": "reload", "path": hello["url"], "liveCSS": False})
+
+
 def application(preview: Preview, port: int) -> web.Application:
     """The preview's web application: the site, plus livereload's script and socket."""
     # livereload's own injector adds an inline script, which the site's Content-Security-Policy
@@ -304,7 +327,7 @@ def application(preview: Preview, port: int) -> web.Application:
         script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
 
     return web.Application([
-        (r"/livereload", LiveReloadHandler),
+        (r"/livereload", _LiveReload, {"preview": preview}),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/(.*)", _PreviewFiles, {"preview": preview}),
     ], transforms=[LiveScript], log_function=_quiet)

@@ -250,6 +250,37 @@ def test_a_taken_port_is_a_clear_error(tmp_path):
 # --- In a real browser -------------------------------------------------------------------------
 
 @pytest.mark.browser
+def test_a_page_loaded_just_before_a_save_is_told_to_reload_when_its_script_connects(live_preview):
+    """The reload for a save goes out at once; a page whose script connects only afterwards must
+    still hear of it, or it would show the content from before the save."""
+    import asyncio
+    import json
+
+    from tornado.websocket import websocket_connect
+
+    assert live_preview.get(TAKEOVER_PAGE)[0] == 200  # the page, as served before the save
+    original = live_preview.read(TAKEOVER_FILE)
+    live_preview.save(TAKEOVER_FILE, original.replace("title: ", "title: Edited, ", 1))
+    live_preview.wait_for(lambda: "Edited, " in live_preview.get("feed.xml")[1], "the save to be taken in")
+
+    async def greet(path: str) -> list[dict]:
+        socket = await websocket_connect(f"ws://127.0.0.1:{live_preview.port}/livereload")
+        socket.write_message(json.dumps({"command": "hello", "protocols": []}))
+        socket.write_message(json.dumps({"command": "info", "url": live_preview.address + path}))
+        messages = []
+        try:
+            while len(messages) < 2:
+                messages.append(json.loads(await asyncio.wait_for(socket.read_message(), 2)))
+        except asyncio.TimeoutError:
+            pass
+        socket.close()
+        return messages
+
+    assert [m["command"] for m in asyncio.run(greet(TAKEOVER_PAGE))] == ["hello", "reload"]
+    assert live_preview.get(TAKEOVER_PAGE)[0] == 200  # served again, from the current edition
+    assert [m["command"] for m in asyncio.run(greet(TAKEOVER_PAGE))] == ["hello"]
+
+
 def test_open_pages_reload_by_themselves_after_a_save(live_preview, page, console_errors, screenshots_dir):
     from playwright.sync_api import expect
 
