@@ -1,4 +1,4 @@
-"""Reads the content folder into raw records that remember the file, line and column of every value."""
+"""Reads the content folder into raw records that can tell the file, line and column of every value."""
 
 from __future__ import annotations
 
@@ -37,30 +37,55 @@ FieldPath = tuple  # a path into a record: ("sources", 0, "source")
 
 @dataclass
 class RawRecord:
-    """One content file as plain Python values, with the position of every key and value."""
+    """One content file as plain Python values, able to say where each key and value is written."""
 
     kind: str  # "event", "actor", "topic", "place", "source", "site" or "page"
     id: str
     file: str  # the path shown to editors
     data: Any
-    value_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     body: str = ""  # the Markdown after a page's front matter
     body_line: int = 1
+    yaml_text: str = ""  # the YAML the data was read from
+    yaml_line: int = 0  # lines of the file before yaml_text (a page's front matter starts on line 2)
+    # Positions are found again from yaml_text when a problem first needs one: holding them for
+    # every value of every record took most of the memory of a large build.
+    _marks: tuple[dict, dict] | None = field(default=None, repr=False, compare=False)
 
     def at(self, *path: Any) -> Location:
         """Where the value at `path` starts, or the nearest enclosing value that exists."""
-        return self._locate(self.value_marks, path)
+        return self._locate(self._positions()[0], path)
 
     def key_at(self, *path: Any) -> Location:
         """Where the key of the value at `path` is written."""
-        return self._locate(self.key_marks, path) if path in self.key_marks else self.at(*path)
+        values, keys = self._positions()
+        return self._locate(keys, path) if path in keys else self._locate(values, path)
 
     def _locate(self, marks: dict, path: tuple) -> Location:
         while path not in marks and path:
             path = path[:-1]
         line, column = marks.get(path, (1, 1))
         return Location(self.file, line, column)
+
+    def _positions(self) -> tuple[dict[FieldPath, tuple[int, int]], dict[FieldPath, tuple[int, int]]]:
+        """(where each value starts, where each key is written), by path."""
+        if self._marks is None:
+            self._marks = ({}, {})
+            node = yaml.compose(self.yaml_text, Loader=_Loader) if self.yaml_text else None  # it was read before
+            if node is not None:
+                _mark(node, (), self._marks, self.yaml_line)
+        return self._marks
+
+
+def _mark(node: yaml.Node, path: tuple, marks: tuple[dict, dict], offset: int) -> None:
+    marks[0][path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _mark(item, path + (index,), marks, offset)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = path + (key_node.value,)
+            marks[1][child] = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            _mark(value_node, child, marks, offset)
 
 
 @dataclass
@@ -194,11 +219,13 @@ def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0,
         raise _YamlProblem(1 + line_offset, 1, *empty)
     budget = [MAX_NODES]
     try:
-        return _to_python(node, (), record, budget, line_offset, text.splitlines())
+        data = _to_python(node, budget, line_offset, text.splitlines())
     except _TooManyValues:
         line, column = _first_alias(text)
         raise _YamlProblem(line + line_offset, column, f"the file expands to more than {MAX_NODES} values",
                            "YAML anchors and aliases (& and *) are not needed in content files; remove them") from None
+    record.yaml_text, record.yaml_line = text, line_offset
+    return data
 
 
 class _TooManyValues(Exception):
@@ -215,12 +242,10 @@ def _first_alias(text: str) -> tuple[int, int]:
     return 1, 1  # pragma: no cover - only aliases can make a 1 MiB file expand this far
 
 
-def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int], offset: int,
-               lines: list[str]) -> Any:
+def _to_python(node: yaml.Node, budget: list[int], offset: int, lines: list[str]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooManyValues()
-    record.value_marks[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
             raise _refused_tag(node, offset)
@@ -233,8 +258,7 @@ def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise _refused_tag(node, offset)
-        return [_to_python(item, path + (index,), record, budget, offset, lines)
-                for index, item in enumerate(node.value)]
+        return [_to_python(item, budget, offset, lines) for item in node.value]
     if node.tag != "tag:yaml.org,2002:map":
         raise _refused_tag(node, offset)
     mapping: dict[str, Any] = {}
@@ -245,11 +269,10 @@ def _to_python(node: yaml.Node, path: tuple, record: RawRecord, budget: list[int
                                "write 'name: value'; merge keys (<<) and complex keys are not supported")
         key = key_node.value
         if key in mapping:
-            first_line = record.key_marks[path + (key,)][0]
+            first_line = next(other.start_mark.line for other, _ in node.value if other.value == key) + 1 + offset
             raise _YamlProblem(line, column, f"the field '{key}' is given twice (first on line {first_line})",
                                "keep one of them; YAML would silently use only the last")
-        record.key_marks[path + (key,)] = (line, column)
-        mapping[key] = _to_python(value_node, path + (key,), record, budget, offset, lines)
+        mapping[key] = _to_python(value_node, budget, offset, lines)
     return mapping
 
 
