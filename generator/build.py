@@ -75,7 +75,6 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
         raise ContentError(diagnostics.sorted())
     plan = pages.plan_site(graph)
     memory = cache.BuildCache(cache_dir, out_dir)
-    markdown = _convert_markdown(graph, memory.markdown, jobs)
     renderer = render.Renderer(graph, templates_dir, static_dir, base_url, built)
     signature = cache.code_signature(templates_dir, static_dir, (renderer.site_url, built, drafts, with_search))
     fingerprints = cache.fingerprints(plan, graph, signature)
@@ -89,6 +88,7 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
                 update.keep(output.path)
             else:
                 to_render.append(output)
+        markdown = _convert_markdown(graph, memory.markdown, jobs) if to_render else None
         _render_into(update, renderer, to_render, jobs, lambda done: progress("rendering pages", done, len(to_render)))
         progress("writing files", 0, len(plan))
 
@@ -96,10 +96,11 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
             progress("indexing for search", 0, 1)
             search.index_site(staging)
 
-        update.commit(finish if with_search else None)
+        changed = update.commit(finish if with_search else None)
     finally:
         update.discard()
-    memory.save(out_dir, fingerprints, markdown)
+    if changed or to_render:  # otherwise every output is as the cache describes it already
+        memory.save(out_dir, fingerprints, markdown)
     page_count = sum(1 for output in plan if output.path.endswith(".html"))
     return BuildResult(len(plan) + len(renderer.assets), page_count, len(graph.entries), diagnostics.warnings,
                        rendered=len(to_render), written=len(update.written))

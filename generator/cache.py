@@ -29,8 +29,15 @@ class BuildCache:
         self.folder = folder
         key = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:12]
         self._outputs_file = folder / f"outputs-{key}.json" if folder else None
-        self.markdown: dict[str, str] = self._read_pickle(folder / "markdown.pickle") if folder else {}
         self.outputs: dict[str, list] = self._read_json(self._outputs_file) if folder else {}
+        self._markdown: dict[str, str] | None = None
+
+    @property
+    def markdown(self) -> dict[str, str]:
+        """Rendered Markdown by text_key, read when first asked for (a build that renders nothing never does)."""
+        if self._markdown is None:
+            self._markdown = self._read_pickle(self.folder / "markdown.pickle") if self.folder else {}
+        return self._markdown
 
     @staticmethod
     def _read_pickle(path: Path) -> dict:
@@ -60,8 +67,9 @@ class BuildCache:
             return False
         return [stat.st_size, stat.st_mtime_ns] == known[1:]
 
-    def save(self, out_dir: Path, fingerprints: dict[str, str], markdown: dict[str, str]) -> None:
-        """Record the output folder as it now stands, and the Markdown this build used."""
+    def save(self, out_dir: Path, fingerprints: dict[str, str], markdown: dict[str, str] | None) -> None:
+        """Record the output folder as it now stands, and the Markdown this build used (None: the
+        build converted none, so what is stored stays)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -73,8 +81,9 @@ class BuildCache:
                 continue
             outputs[path] = [fingerprint, stat.st_size, stat.st_mtime_ns]
         _replace(self._outputs_file, json.dumps({"version": VERSION, "outputs": outputs}).encode())
-        _replace(self.folder / "markdown.pickle",
-                 pickle.dumps({"version": _library_signature(), "entries": markdown}, pickle.HIGHEST_PROTOCOL))
+        if markdown is not None:
+            _replace(self.folder / "markdown.pickle",
+                     pickle.dumps({"version": _library_signature(), "entries": markdown}, pickle.HIGHEST_PROTOCOL))
 
 
 def text_key(text: str) -> str:

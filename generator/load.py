@@ -547,11 +547,12 @@ def _readable(path: Path, root: Path, shown, diagnostics: Diagnostics,
 
 def display_path(path: Path, base: Path) -> str:
     """How a file is named to editors: relative to `base` (a resolved folder) when it lies inside it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(base).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    absolute = os.path.abspath(path)  # strings, not Path objects: this runs for every file, on every build
+    inside = os.path.join(str(base), "")
+    if absolute == str(base):
+        return "."
+    shown = absolute[len(inside):] if absolute.startswith(inside) else absolute
+    return shown.replace(os.sep, "/")
 
 
 @lru_cache(maxsize=4)

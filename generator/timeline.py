@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from .dates import PartialDate
 from .diagnostics import Diagnostics, did_you_mean
 from .model import Actor, Citation, Content, Event, Place, Site, Source, Topic, Page
@@ -224,14 +226,17 @@ def _warn_likely_duplicates(content: Content, diagnostics: Diagnostics) -> None:
 def _similar_titles(events: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     """(later, earlier) ids of events whose titles read as one, each later event named once."""
     found = []
+    cutoff = SIMILAR_TITLES * 100 - 1e-6  # rapidfuzz scores from 0 to 100
+    titles = [title.casefold() for _, title in events]
     matcher = SequenceMatcher(autojunk=False)
-    for later_index, (later_id, later_title) in enumerate(events):
-        matcher.set_seq2(later_title.casefold())  # the matcher indexes its second text once
-        for earlier_id, earlier_title in events[:later_index]:
-            matcher.set_seq1(earlier_title.casefold())
-            # the quick upper bounds rule out most pairs before the exact ratio is worked out
-            if (matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES
-                    and matcher.ratio() >= SIMILAR_TITLES):
-                found.append((later_id, earlier_id))
+    for later, (later_id, _) in enumerate(events):
+        for earlier in range(later):
+            # rapidfuzz's ratio counts the longest common subsequence, never shorter than the
+            # matching blocks SequenceMatcher counts: a fast upper bound that rules out most pairs
+            if not fuzz.ratio(titles[later], titles[earlier], score_cutoff=cutoff):
+                continue
+            matcher.set_seqs(titles[earlier], titles[later])
+            if matcher.ratio() >= SIMILAR_TITLES:
+                found.append((later_id, events[earlier][0]))
                 break
     return found

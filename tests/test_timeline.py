@@ -1,9 +1,12 @@
+from difflib import SequenceMatcher
+
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from generator.build import check
 from generator.dates import PartialDate
 from generator.model import Citation, Event
-from generator.timeline import event_order
+from generator.timeline import SIMILAR_TITLES, _similar_titles, event_order
 from conftest import write_files
 
 
@@ -165,6 +168,24 @@ def test_likely_duplicates_need_the_same_date_and_a_very_similar_title(content, 
     graph, found = problems(content)
     assert graph is not None
     assert found == ([duplicate_warning(f"content/events/{date}-tv-studio-again.yaml")] if duplicate else [])
+
+
+words = st.sampled_from(["gunmen", "storm", "Storm", "TC", "Televisión", "studio", "prison", "riot", "a", "the", "!"])
+title = st.lists(words, min_size=1, max_size=9).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(title, min_size=2, max_size=6))
+def test_the_fast_first_pass_finds_exactly_the_duplicates_difflib_alone_finds(titles):
+    events = tuple((f"event-{index}", text) for index, text in enumerate(titles))
+    expected = []
+    for later, (later_id, later_title) in enumerate(events):
+        for earlier_id, earlier_title in events[:later]:
+            if SequenceMatcher(None, earlier_title.casefold(), later_title.casefold(),
+                               autojunk=False).ratio() >= SIMILAR_TITLES:
+                expected.append((later_id, earlier_id))
+                break
+    assert _similar_titles.__wrapped__(events) == expected
 
 
 def test_an_event_without_a_place_is_a_warning_once_the_content_has_no_errors(content):
