@@ -60,9 +60,15 @@ def event_record(entry: Entry, site_url: str) -> dict:
 def events_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
     site = timeline.site
     document = {"$schema": site_url + FILES["schema"], "title": site.title, "description": site.description,
-                "language": site.language, "url": site_url, "updated": iso_time(updated),
-                "events": [event_record(entry, site_url) for entry in timeline.entries]}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+                "language": site.language, "url": site_url, "updated": iso_time(updated), "events": []}
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if not timeline.entries:
+        return text + "\n"
+    # Event by event: indented JSON is made in Python, piece by piece, and the pieces of a whole
+    # large timeline at once took more memory than the rest of the build. Same bytes either way.
+    events = ",\n".join("  " + json.dumps(event_record(entry, site_url), ensure_ascii=False, indent=1)
+                        .replace("\n", "\n  ") for entry in timeline.entries)
+    return text.removesuffix("[]\n}") + "[\n" + events + "\n ]\n}\n"
 
 
 _YEAR = r"[0-9]{4}"

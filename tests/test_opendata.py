@@ -60,6 +60,17 @@ def test_the_real_events_json_follows_its_published_schema(real_site):
     assert schema["$defs"]["actor"]["properties"]["kind"]["enum"] == list(ACTOR_KINDS)
 
 
+def test_events_json_is_laid_out_as_json_indents_it_so_that_diffs_stay_small(real_site, content, tmp_path):
+    text = (real_site / "data/events.json").read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
+    for event in (content / "events").glob("*.yaml"):
+        event.unlink()  # a timeline with no events (every reference unused: only warnings)
+    graph, _ = check(content)
+    empty = opendata.events_json(graph, "https://example.org/", UPDATED)
+    assert json.loads(empty)["events"] == []
+    assert empty == json.dumps(json.loads(empty), ensure_ascii=False, indent=1) + "\n"
+
+
 def _broken(change):
     def apply(document):
         broken = copy.deepcopy(document)
