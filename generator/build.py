@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import cache, load, markup, model, pages, render, search, timeline, write
 from .diagnostics import ContentError, Diagnostics, Problem
@@ -70,9 +72,36 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
     With a cache_dir, only what changed since the last build is rendered and written again."""
     check_output(out_dir, content_dir, templates_dir, static_dir)
     progress("reading content", 0, 1)
-    graph, diagnostics = check(content_dir, strict, drafts)
+    with collector_paused():
+        graph, diagnostics = check(content_dir, strict, drafts)
     if graph is None:
         raise ContentError(diagnostics.sorted())
+    gc.freeze()  # see collector_paused
+    try:
+        return _make_site(graph, diagnostics, out_dir, base_url, templates_dir, static_dir, with_search, drafts,
+                          built, progress, cache_dir, jobs)
+    finally:
+        gc.unfreeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the records are made. They live to the end of the
+    build, so each of its passes over them (a large site has millions of objects) found nothing
+    to free: a tenth of an unchanged rebuild. Frozen afterwards, they are out of its sight, and
+    forked workers share their memory instead of copying the pages the collector would mark."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path, base_url: str | None,
+               templates_dir: Path, static_dir: Path, with_search: bool, drafts: bool, built: dt.datetime | None,
+               progress: Progress, cache_dir: Path | None, jobs: int | None) -> BuildResult:
     plan = pages.plan_site(graph)
     memory = cache.BuildCache(cache_dir, out_dir)
     renderer = render.Renderer(graph, templates_dir, static_dir, base_url, built)

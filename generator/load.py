@@ -101,7 +101,7 @@ class _YamlProblem(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
-FileMemo = dict  # path -> (its size, time and inode when read, the record, the problems found)
+FileMemo = dict  # path (a string) -> (its size, time and inode when read, the record, the problems found)
 
 
 def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path | None = None,
@@ -145,16 +145,17 @@ def _remembered(read, previous: FileMemo, memo: FileMemo):
     reported again, since they still stand."""
     def remembered(path: Path, *args):
         diagnostics = args[-1]
+        name = str(path)  # a string hashes faster than a Path, and there is one per file
         try:
-            stat = path.stat()
+            stat = os.stat(name)
             stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino, args[:-1])
         except OSError:
             return read(path, *args)
-        known = previous.get(path)
+        known = previous.get(name)
         if known is None or known[0] != stamp:
             found = Diagnostics()
             known = (stamp, read(path, *args[:-1], found), found.problems)
-        memo[path] = known
+        memo[name] = known
         diagnostics.problems.extend(known[2])
         return known[1]
     return remembered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import re
 import shutil
@@ -11,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import weakref
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,28 @@ def test_a_save_rereads_one_file_and_rerenders_only_the_pages_that_show_it(conte
     rendered.clear()
     preview.rebuild()  # nothing saved: nothing to render again
     assert [preview.file(path) for path in preview.outputs] and rendered == []
+
+
+class Cycle:
+    itself: Cycle
+
+
+def test_garbage_of_earlier_saves_is_collected_once_the_preview_is_idle(content, tmp_path, monkeypatch):
+    preview = serve.Preview(content, tmp_path / "out", "http://127.0.0.1:8000/", with_search=False)
+    gc.disable()  # as `serve` does
+    try:
+        preview.rebuild()
+        cycle = Cycle()
+        cycle.itself = cycle  # garbage that only the cycle collector frees
+        alive = weakref.ref(cycle)
+        del cycle
+        preview.collect_when_idle()  # just saved: a collection now would delay the page
+        assert alive() is not None
+        monkeypatch.setattr(serve, "IDLE_SECONDS", 0)
+        preview.collect_when_idle()
+        assert alive() is None
+    finally:
+        gc.enable()
 
 
 def test_the_error_page_escapes_what_it_quotes():
