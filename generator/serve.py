@@ -7,6 +7,7 @@ import gc
 import json
 import mimetypes
 import multiprocessing
+import os
 import shutil
 import signal
 import sys
@@ -189,6 +190,8 @@ class Preview:
 
 def _build_for_search(content_dir: Path, out_dir: Path, base_url: str, templates_dir: Path, static_dir: Path) -> None:
     """The preview's background build (drafts included), rebuilt incrementally with its own cache."""
+    if hasattr(os, "nice"):
+        os.nice(10)  # the page an editor is waiting for comes first; the search index can wait
     try:
         build.build(content_dir, out_dir, base_url, templates_dir=templates_dir, static_dir=static_dir,
                     drafts=True, cache_dir=out_dir.with_name(out_dir.name + "-cache"), jobs=1)
