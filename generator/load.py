@@ -26,6 +26,10 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 50_000
 """YAML aliases can expand a small file into billions of values ("billion laughs")."""
 
+MAX_DEPTH = 100
+"""Records nest three or four levels; libyaml's composer crashes the whole process (it recurses
+in C) on brackets nested tens of thousands deep, which a 100 KB file can hold."""
+
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -201,6 +205,7 @@ def load_page_file(path: Path, shown: str, diagnostics: Diagnostics) -> RawRecor
 def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0,
                 empty: tuple[str, str] = ("the file is empty", "see docs/editing.md for the fields to fill in")) -> Any:
     try:
+        _refuse_deep_nesting(text, line_offset)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         message, hint, (line, column) = explain_yaml_error(error, text)
@@ -222,31 +227,62 @@ def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0,
     try:
         data = _to_python(node, budget, line_offset, text.splitlines())
     except _TooManyValues:
-        line, column = _first_alias(text)
-        raise _YamlProblem(line + line_offset, column, f"the file expands to more than {MAX_NODES} values",
+        alias = _first_alias(text)
+        if alias is None:
+            raise _YamlProblem(1 + line_offset, 1, f"the file holds more than {MAX_NODES} values",
+                               "a record holds a few dozen values; remove pasted data, or split it") from None
+        raise _YamlProblem(alias[0] + line_offset, alias[1], f"the file expands to more than {MAX_NODES} values",
                            "YAML anchors and aliases (& and *) are not needed in content files; remove them") from None
     record.yaml_text, record.yaml_line = text, line_offset
     return data
 
 
 class _TooManyValues(Exception):
-    """The aliases of a file expand past MAX_NODES; reported at the first alias, which caused it."""
+    """A file holds more than MAX_NODES values, or its aliases expand past them."""
 
 
-def _first_alias(text: str) -> tuple[int, int]:
+def _first_alias(text: str) -> tuple[int, int] | None:
     try:
         for token in yaml.scan(text, Loader=_Loader):
             if isinstance(token, yaml.AliasToken):
                 return token.start_mark.line + 1, token.start_mark.column + 1
     except yaml.YAMLError:  # pragma: no cover - the text was composed without error just before
         pass
-    return 1, 1  # pragma: no cover - only aliases can make a 1 MiB file expand this far
+    return None
 
 
-def _to_python(node: yaml.Node, budget: list[int], offset: int, lines: list[str]) -> Any:
+_NESTING_MARKS = ("[", "{", "- ", "-\n", "-\t", ":", "?")  # every list or mapping starts with one
+
+
+def _refuse_deep_nesting(text: str, offset: int) -> None:
+    """Refuse lists and mappings nested deeper than MAX_DEPTH, before libyaml composes them.
+    Counting the marks that can open one is a cheap bound; only a file that could be too deep is
+    parsed (as a flat stream of events, which does not recurse) to find out."""
+    if sum(text.count(mark) for mark in _NESTING_MARKS) <= MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):  # a YAML error here is reported by the caller
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(event.start_mark, offset)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _too_deep(mark: yaml.Mark, offset: int) -> _YamlProblem:
+    return _YamlProblem(mark.line + 1 + offset, mark.column + 1,
+                        f"lists and fields are nested more than {MAX_DEPTH} levels deep here",
+                        "records nest a few levels at most: look for brackets [ or { left open, "
+                        "or an alias (*name) inside the value it names")
+
+
+def _to_python(node: yaml.Node, budget: list[int], offset: int, lines: list[str], depth: int = 0) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooManyValues()
+    if depth > MAX_DEPTH:  # only an alias inside the list it names gets here: `a: &x [*x]`
+        raise _too_deep(node.start_mark, offset)
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
             raise _refused_tag(node, offset)
@@ -259,7 +295,7 @@ def _to_python(node: yaml.Node, budget: list[int], offset: int, lines: list[str]
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise _refused_tag(node, offset)
-        return [_to_python(item, budget, offset, lines) for item in node.value]
+        return [_to_python(item, budget, offset, lines, depth + 1) for item in node.value]
     if node.tag != "tag:yaml.org,2002:map":
         raise _refused_tag(node, offset)
     mapping: dict[str, Any] = {}
@@ -273,7 +309,7 @@ def _to_python(node: yaml.Node, budget: list[int], offset: int, lines: list[str]
             first_line = next(other.start_mark.line for other, _ in node.value if other.value == key) + 1 + offset
             raise _YamlProblem(line, column, f"the field '{key}' is given twice (first on line {first_line})",
                                "keep one of them; YAML would silently use only the last")
-        mapping[key] = _to_python(value_node, budget, offset, lines)
+        mapping[key] = _to_python(value_node, budget, offset, lines, depth + 1)
     return mapping
 
 
@@ -542,6 +578,10 @@ def _readable(path: Path, root: Path, shown, diagnostics: Diagnostics,
     if want_dir != path.is_dir():
         what = "a folder" if want_dir else "a file"
         diagnostics.error(Location(shown(path)), f"expected {what} here")
+        return False
+    if not want_dir and not path.is_file():  # reading a pipe would wait forever; a device, read without end
+        diagnostics.error(Location(shown(path)), "this is not a regular file (a pipe, socket or device)",
+                          "content files are plain text files; remove this one")
         return False
     return True
 

@@ -200,7 +200,7 @@ def date(value: Any) -> PartialDate:
 
 @accepts(_ID_SCHEMA)
 def record_id(value: Any) -> str:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         shown = f"'{value}'" if isinstance(value, str) else describe(value)
         raise FieldError(f"{shown} is not a record id",
                          "ids are file names without .yaml: lower-case letters, digits and hyphens")
@@ -259,7 +259,7 @@ def number(low: float, high: float) -> Callable[[Any], float]:
 @accepts({"type": "string", "pattern": _LANGUAGE.pattern})
 def language(value: Any) -> str:
     value = line(value)
-    if not _LANGUAGE.match(value):
+    if not _LANGUAGE.fullmatch(value):
         raise FieldError(f"'{value}' is not a language code", "use a code such as en, es or pt-BR")
     return value
 
@@ -433,7 +433,7 @@ def _validate_record(record: RawRecord, kind: str, cls: type, fields: dict,
 
 
 def _check_id(record: RawRecord, diagnostics: Diagnostics) -> bool:
-    if ID_PATTERN.match(record.id):
+    if ID_PATTERN.fullmatch(record.id):
         return True
     suggestion = re.sub(r"[^a-z0-9]+", "-", record.id.lower()).strip("-") or "my-record"
     diagnostics.error(Location(record.file), f"the file name '{record.id}' cannot be an id",

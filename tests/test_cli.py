@@ -55,6 +55,31 @@ def test_broken_content_exits_1_with_positions_and_keeps_the_previous_site(conte
     assert snapshot(out) == before
 
 
+HOSTILE_FILES = {  # what a stranger's pull request could hold: each an error naming the file, never a crash
+    "brackets nested 300,000 deep": ("events/2024-01-09-deep.yaml", "title: " + "[" * 300_000 + "]" * 300_000),
+    "a list that holds itself": ("events/2024-01-09-loop.yaml", "title: &loop [a, *loop]\n"),
+    "an alias bomb": ("events/2024-01-09-bomb.yaml", "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{level}: &{level} [{', '.join(['*' + chr(ord(level) - 1)] * 10)}]\n" for level in "bcdefghi")),
+    "too many values": ("events/2024-01-09-many.yaml", "title: [" + ", ".join(["1"] * 60_000) + "]\n"),
+    "random bytes": ("actors/noise.yaml", bytes(range(256)) * 4),
+    "an empty file": ("topics/empty.yaml", ""),
+    "a list where fields belong": ("places/list.yaml", "- name: Quito\n- name: Guayaquil\n"),
+    "a python object": ("sources/evil.yaml", "title: !!python/object/apply:os.system ['touch hacked']\n"),
+    "a page with a huge front matter": ("pages/huge.md", "---\ntitle: " + "x" * 2_000_000 + "\n---\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_hostile_files_exit_1_with_the_file_named_and_no_traceback(content, tmp_path, name):
+    relative, data = HOSTILE_FILES[name]
+    path = content / relative
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    result = run("build", "--content", content, "--out", tmp_path / "_site")
+    assert result.returncode == 1, result.stderr
+    assert f"{relative}:" in result.stderr and ": error: " in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "_site").exists() and not (PROJECT / "hacked").exists()
+
+
 def test_check_reports_and_writes_nothing(content, tmp_path, capsys):
     assert main(["check", "--content", str(content)]) == 0
     assert capsys.readouterr() == ("timeline check: 3 events, 0 errors, 0 warnings\n", "")

@@ -5,7 +5,7 @@ import yaml
 
 from generator import load as load_module
 from generator.diagnostics import Diagnostics
-from generator.load import MAX_FILE_BYTES, load_content
+from generator.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_content
 from conftest import write_files
 
 
@@ -209,6 +209,37 @@ def test_alias_bomb_is_stopped(content):
                         "    hint: YAML anchors and aliases (& and *) are not needed in content files; remove them"]
 
 
+@pytest.mark.parametrize("text, where", [
+    ("title: " + "[" * 300_000 + "]" * 300_000 + "\n", "1:107"),  # a 600 kB file: libyaml would crash the process
+    ("title:\n" + "- " * 300_000 + "x\n", "2:199"),  # lists in lists, two characters a level
+    ("title: &loop [a, *loop]\n", "1:15"),  # a list that holds itself
+    ("title: " + "{a: " * 150 + "x" + "}" * 150 + "\n", "1:404"),  # the record itself is the first level
+])
+def test_values_nested_too_deep_are_refused_at_the_level_that_is_too_deep(content, text, where):
+    event_file(content, text)
+    _, problems = load(content)
+    assert problems == [f"content/events/2024-01-09-x.yaml:{where}: error: lists and fields are nested more than "
+                        f"{MAX_DEPTH} levels deep here\n"
+                        "    hint: records nest a few levels at most: look for brackets [ or { left open, "
+                        "or an alias (*name) inside the value it names"]
+
+
+def test_nesting_up_to_the_limit_is_read():
+    record = load_module.RawRecord("event", "x", "x.yaml", None)
+    text = "title: " + "[" * (MAX_DEPTH - 1) + "deep" + "]" * (MAX_DEPTH - 1) + "\n"
+    data = load_module._parse_yaml(text, record)
+    for _ in range(MAX_DEPTH - 1):
+        [data] = data["title"] if isinstance(data, dict) else data
+    assert data == "deep"
+
+
+def test_a_file_of_too_many_values_without_aliases_is_not_blamed_on_aliases(content):
+    event_file(content, "title: [" + ", ".join(["1"] * (MAX_NODES + 1)) + "]\n")
+    _, problems = load(content)
+    assert problems == [f"content/events/2024-01-09-x.yaml:1:1: error: the file holds more than {MAX_NODES} values\n"
+                        "    hint: a record holds a few dozen values; remove pasted data, or split it"]
+
+
 def test_oversized_file_is_refused_before_parsing(content):
     event_file(content, "title: " + "x" * MAX_FILE_BYTES + "\n")
     _, problems = load(content)
@@ -282,6 +313,37 @@ def test_symbolic_links_out_of_the_content_folder_are_refused(content, tmp_path)
     os.symlink(secret, content / "events" / "2024-01-09-link.yaml")
     _, problems = load(content)
     assert problems[0].startswith("content/events/2024-01-09-link.yaml:1:1: error: a symbolic link that leads out")
+
+
+def test_a_record_folder_linked_from_outside_is_refused(content, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "2024-01-09-x.yaml").write_text("title: from outside\n")
+    (content / "places").rename(tmp_path / "old-places")
+    os.symlink(outside, content / "places", target_is_directory=True)
+    _, problems = load(content)
+    assert problems == ["content/places:1:1: error: a symbolic link that leads out of the content folder\n"
+                        "    hint: copy the file into the content folder instead of linking to it"]
+
+
+def test_a_page_linked_from_outside_and_a_site_yaml_that_is_a_folder_are_refused(content, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\nPrivate.\n")
+    os.symlink(secret, content / "pages" / "secret.md")
+    (content / "site.yaml").unlink()
+    (content / "site.yaml").mkdir()
+    _, problems = load(content)
+    assert problems == ["content/site.yaml:1:1: error: expected a file here",
+                        "content/pages/secret.md:1:1: error: a symbolic link that leads out of the content folder\n"
+                        "    hint: copy the file into the content folder instead of linking to it"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_is_refused_instead_of_read(content):
+    os.mkfifo(content / "events" / "2024-01-09-pipe.yaml")  # reading it would wait for a writer forever
+    _, problems = load(content)
+    assert problems == ["content/events/2024-01-09-pipe.yaml:1:1: error: this is not a regular file "
+                        "(a pipe, socket or device)\n    hint: content files are plain text files; remove this one"]
 
 
 def test_missing_site_yaml(content):

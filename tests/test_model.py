@@ -58,6 +58,7 @@ def test_the_small_content_is_valid(content):
     ({"title": "12"}, "1:8: error: title: expected text, found a number (12)\n    hint: put the text in quotes"),
     ({"actors": "daniel-noboa"}, "5:9: error: actors: expected a list, found text\n    hint: write a list: [daniel-noboa]"),
     ({"actors": "[Daniel Noboa]"}, "5:10: error: actors: 'Daniel Noboa' is not a record id\n    hint: ids are file names without .yaml: lower-case letters, digits and hyphens"),
+    ({"actors": '["daniel-noboa\\n"]'}, "5:10: error: actors: 'daniel-noboa\n' is not a record id\n    hint: ids are file names without .yaml: lower-case letters, digits and hyphens"),
     ({"actors": "[daniel-noboa, daniel-noboa]"}, "5:24: error: actors: 'daniel-noboa' is listed twice\n    hint: remove the repeated item"),
     ({"topics": "[attacks-on-media, attacks-on-media]"}, "5:28: error: topics: 'attacks-on-media' is listed twice\n"
                                                          "    hint: remove the repeated item"),
