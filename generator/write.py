@@ -133,10 +133,15 @@ def _files_below(folder: Path) -> list[str]:
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
-    """Staging folders of builds that were killed half way."""
-    for pattern in (f".{name}-new-*", f".{name}-old-*"):
-        for leftover in parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+    """Staging folders of builds that were killed half way. Where two folders cannot be exchanged
+    in one step, a build killed between moving the previous site aside and moving the new one in
+    leaves no site at all: the previous one is put back first."""
+    for leftover in sorted(parent.glob(f".{name}-old-*")):
+        if not (parent / name).exists() and (leftover / "site").is_dir():
+            os.rename(leftover / "site", parent / name)
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in parent.glob(f".{name}-new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
