@@ -26,7 +26,7 @@ import jinja2
 import watchfiles
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
-from tornado import ioloop, web
+from tornado import ioloop, web, websocket
 
 from . import build, cache, load, model, pages, render, timeline
 from .diagnostics import ContentError, Diagnostics, Problem, count
@@ -327,10 +327,21 @@ class _LiveReload(LiveReloadHandler):
     def initialize(self, preview: Preview) -> None:  # type: ignore[override]
         self.preview = preview
 
+    def check_origin(self, origin: str) -> bool:
+        """Only the preview's own pages may listen (livereload lets any web site connect)."""
+        return websocket.WebSocketHandler.check_origin(self, origin)
+
     def on_message(self, message: str) -> None:
+        try:
+            hello = json.loads(message)
+        except ValueError:
+            hello = None
+        if not isinstance(hello, dict) or not isinstance(hello.get("command"), str) or \
+                not isinstance(hello.get("url", ""), str):
+            self.close(1003, "not a livereload message")  # livereload itself would fail with a traceback
+            return
         super().on_message(message)
-        hello = json.loads(message)
-        if hello.get("command") == "info" and "url" in hello:
+        if hello["command"] == "info" and "url" in hello:
             shown = self.preview.shown.get(urlsplit(hello["url"]).path, self.preview.edition)
             if shown < self.preview.edition:
                 self.send_message({"command": "reload", "path": hello["url"], "liveCSS": False})

@@ -224,7 +224,9 @@ def test_a_save_rebuilds_a_broken_save_shows_every_problem_and_the_next_good_sav
 
 
 def test_the_preview_serves_only_its_output_folder_and_survives_malformed_requests(live_preview):
-    for path in ("../pyproject.toml", "%2e%2e/content/site.yaml", "..%2fcontent%2fsite.yaml", "%00"):
+    for path in ("../pyproject.toml", "%2e%2e/content/site.yaml", "..%2fcontent%2fsite.yaml", "%00",
+                 "..%5ccontent%5csite.yaml", "%252e%252e/content/site.yaml", "/content/site.yaml",
+                 "//etc/passwd", "static/../../content/site.yaml", "%2e%2e%2f%2e%2e%2fpyproject.toml"):
         status, body = live_preview.get(path)
         assert status in (400, 403, 404), path
         assert "base_url" not in body
@@ -240,6 +242,50 @@ def test_the_preview_serves_only_its_output_folder_and_survives_malformed_reques
             except (ConnectionError, socket.timeout):
                 pass
     assert live_preview.get("")[0] == 200
+
+
+def test_the_preview_listens_only_on_this_computer_unless_told_otherwise(live_preview):
+    assert f"at http://127.0.0.1:{live_preview.port}/ " in live_preview.output()
+    others = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)} - {"127.0.0.1"}
+    for address in others - {a for a in others if a.startswith("127.")}:
+        with pytest.raises(OSError):
+            socket.create_connection((address, live_preview.port), timeout=2).close()
+
+
+def test_the_reload_socket_refuses_other_sites_and_survives_garbage(live_preview):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = f"ws://127.0.0.1:{live_preview.port}/livereload"
+
+    async def connect(origin: str) -> str:
+        try:
+            socket = await websocket_connect(HTTPRequest(url, headers={"Origin": origin}))
+        except HTTPClientError as error:
+            return f"refused {error.code}"
+        socket.close()
+        return "connected"
+
+    async def send(message: str) -> str | None:
+        socket = await websocket_connect(url)
+        socket.write_message(message)
+        answer = await asyncio.wait_for(socket.read_message(), 5)  # None: the server closed the socket
+        socket.close()
+        return answer
+
+    def run(coroutine):  # in a thread of its own: the browser tests keep a loop running here
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, coroutine).result()
+
+    assert run(connect("https://attacker.example")) == "refused 403"
+    assert run(connect(f"http://127.0.0.1:{live_preview.port}")) == "connected"
+    for garbage in ("not json", "[1, 2]", '{"command": 5}', '{"command": "info", "url": 7}', "null"):
+        assert run(send(garbage)) is None, garbage
+    assert "hello" in run(send('{"command": "hello", "protocols": []}'))
+    assert live_preview.get("")[0] == 200 and "Traceback" not in live_preview.output()
 
 
 def test_the_preview_indexes_for_search_in_the_background(live_preview):
