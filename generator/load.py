@@ -30,6 +30,12 @@ MAX_DEPTH = 100
 """Records nest three or four levels; libyaml's composer crashes the whole process (it recurses
 in C) on brackets nested tens of thousands deep, which a 100 KB file can hold."""
 
+CONTROL_CHARACTERS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\ufffe\\uffff"  # as JSON Schema and re write them
+CONTROL_CHARACTER = re.compile(f"[{CONTROL_CHARACTERS}]")
+"""Invisible characters no text may hold: XML forbids most of them (one would make the whole feed
+unreadable), and HTML and calendars have no use for any. libyaml refuses them written as they
+are; the model refuses them written as escapes in quotes, and pages' Markdown is checked here."""
+
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -199,6 +205,14 @@ def load_page_file(path: Path, shown: str, diagnostics: Diagnostics) -> RawRecor
         return None
     record.body = text[match.end():]
     record.body_line = text.count("\n", 0, match.end()) + 1
+    control = CONTROL_CHARACTER.search(text, match.end())
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        diagnostics.error(Location(shown, line, control.start() - text.rfind("\n", 0, control.start())),
+                          f"the page holds an invisible control character (U+{ord(control.group()):04X})",
+                          "delete it: such characters come with text pasted from PDFs or word processors; "
+                          "retype the text around here if you cannot see it")
+        return None
     return record
 
 

@@ -11,7 +11,7 @@ from dateutil import tz
 
 from .dates import DateError, PartialDate
 from .diagnostics import Diagnostics, Location, describe, did_you_mean
-from .load import RawContent, RawRecord
+from .load import CONTROL_CHARACTER, CONTROL_CHARACTERS as _CONTROL, RawContent, RawRecord
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IMPORTANCE = ("major", "notable", "minor")
@@ -162,17 +162,23 @@ _ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN.pattern}
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
-@accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + r"[\s\S]*\S"})
+
+
+@accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + rf"[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"})
 def text(value: Any) -> str:
     if not isinstance(value, str):
         hint = "put the text in quotes" if isinstance(value, (int, float, bool)) else None
         raise FieldError(f"expected text, found {describe(value)}", hint)
     if not value.strip():
         raise FieldError("the text is empty", "write something, or remove the field if it is optional")
+    control = CONTROL_CHARACTER.search(value)  # a YAML escape in quotes ("\x1b") writes one
+    if control:
+        raise FieldError(f"the text holds an invisible control character (U+{ord(control.group()):04X})",
+                         "remove the escape in quotes (such as \\x1b or \\u0007) that writes it")
     return value.strip()
 
 
-@accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + r"\s*\S[^\n]*\n?$"})
+@accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + rf"[^\S{_CONTROL}]*[^\s{_CONTROL}][^\n{_CONTROL}]*\n?$"})
 def line(value: Any) -> str:
     value = text(value)
     if "\n" in value:

@@ -56,6 +56,8 @@ def test_the_small_content_is_valid(content):
     ({"colour": "red"}, "5:1: error: unknown field 'colour' in event '2024-01-09-x'\n    hint: the fields are: title, "
                         "date, end_date, approximate, place, actors, topics, importance, draft, summary, sources"),
     ({"title": "12"}, "1:8: error: title: expected text, found a number (12)\n    hint: put the text in quotes"),
+    ({"title": '"Red \\x1b[31m alert"'}, "1:8: error: title: the text holds an invisible control character (U+001B)\n"
+                                       "    hint: remove the escape in quotes (such as \\x1b or \\u0007) that writes it"),
     ({"actors": "daniel-noboa"}, "5:9: error: actors: expected a list, found text\n    hint: write a list: [daniel-noboa]"),
     ({"actors": "[Daniel Noboa]"}, "5:10: error: actors: 'Daniel Noboa' is not a record id\n    hint: ids are file names without .yaml: lower-case letters, digits and hyphens"),
     ({"actors": '["daniel-noboa\\n"]'}, "5:10: error: actors: 'daniel-noboa\n' is not a record id\n    hint: ids are file names without .yaml: lower-case letters, digits and hyphens"),
