@@ -228,6 +228,19 @@ def test_pages_allow_only_the_sites_own_scripts_and_styles(real_site):
         assert not re.search(r"\son[a-z]+=", html), page
 
 
+def test_every_link_that_leaves_the_site_opens_without_access_to_it(real_site):
+    """rel="noopener noreferrer": the page opened cannot reach back through window.opener, nor
+    learn which page of ours linked to it."""
+    leaving = 0
+    for page in real_site.rglob("*.html"):
+        for link in etree.parse(str(page), etree.HTMLParser()).iter("a"):
+            address = urlsplit(link.get("href", ""))
+            if address.scheme in ("http", "https") and address.netloc != "example.org":
+                leaving += 1
+                assert {"noopener", "noreferrer"} <= set(link.get("rel", "").split()), (page, link.get("href"))
+    assert leaving > 30  # the sources' addresses, on event, source and actor pages
+
+
 def test_scripts_never_block_rendering(real_site):
     for page in real_site.rglob("*.html"):
         for attrs in re.findall(r"<script\b([^>]*)>", page.read_text(encoding="utf-8")):
