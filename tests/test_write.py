@@ -47,6 +47,21 @@ def test_output_folder_may_not_swallow_the_content(tmp_path):
     check_output_dir(tmp_path / "project" / "_site", protected=[content])
 
 
+def test_the_root_the_home_folder_a_file_and_a_link_are_refused_as_output_folders(tmp_path):
+    for folder in (Path("/"), Path.home()):
+        with pytest.raises(OutputError, match="refusing to use"):
+            check_output_dir(folder, protected=[])
+    (tmp_path / "a-file").write_text("precious")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "precious.txt").write_text("precious")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "a-link")
+    for name in ("a-file", "a-link"):
+        with pytest.raises(OutputError, match="is not a folder"):
+            write_site({"index.html": b"x"}, tmp_path / name)
+    assert (tmp_path / "a-file").read_text() == "precious"
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == ["precious.txt"]
+
+
 def test_a_build_killed_half_way_leaves_the_previous_output_intact(tmp_path):
     out = tmp_path / "site"
     write_site({"index.html": b"previous"}, out)
