@@ -96,11 +96,12 @@ class Preview:
                   + (f" ({count(len(warnings), 'warning')})" if warnings else ""), file=sys.stderr)
             self.index_in_background()
             return True
+        finally:
+            self._garbage, self._last_busy = True, time.monotonic()  # idle counts from the end of a build
         self._report_failure()
         return False
 
     def _refresh(self) -> list[Problem]:
-        self._garbage, self._last_busy = True, time.monotonic()
         files, records, digests = self._memos
         diagnostics = Diagnostics()
         raw = load.load_content(self.content_dir, diagnostics, memo=files)
