@@ -207,11 +207,8 @@ def load_page_file(path: Path, shown: str, diagnostics: Diagnostics) -> RawRecor
     record.body_line = text.count("\n", 0, match.end()) + 1
     control = CONTROL_CHARACTER.search(text, match.end())
     if control:
-        line = text.count("\n", 0, control.start()) + 1
-        diagnostics.error(Location(shown, line, control.start() - text.rfind("\n", 0, control.start())),
-                          f"the page holds an invisible control character (U+{ord(control.group()):04X})",
-                          "delete it: such characters come with text pasted from PDFs or word processors; "
-                          "retype the text around here if you cannot see it")
+        problem = _invisible_character(text, control.start(), ord(control.group()), "page")
+        diagnostics.error(Location(shown, problem.line, problem.column), problem.message, problem.hint)
         return None
     return record
 
@@ -225,13 +222,9 @@ def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0,
         message, hint, (line, column) = explain_yaml_error(error, text)
         raise _YamlProblem(line + line_offset, column, message, hint) from None
     except yaml.reader.ReaderError as error:  # a control character; its position is counted differently by libyaml
-        index = max(text.find(chr(error.character)), 0) if isinstance(error.character, int) else 0
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        code = f" (U+{error.character:04X})" if isinstance(error.character, int) else ""
-        raise _YamlProblem(line + line_offset, column, f"the file holds an invisible control character{code}",
-                           "delete it: such characters come with text pasted from PDFs or word processors; "
-                           "retype the text around here if you cannot see it") from None
+        character = error.character if isinstance(error.character, int) else None
+        index = max(text.find(chr(character)), 0) if character is not None else 0
+        raise _invisible_character(text, index, character, "file", line_offset) from None
     except yaml.YAMLError as error:  # pragma: no cover - composing raises MarkedYAMLError or ReaderError
         raise _YamlProblem(1 + line_offset, 1, f"YAML cannot read this file: {error}",
                            "see 'YAML in brief' in docs/editing.md") from None
@@ -249,6 +242,17 @@ def _parse_yaml(text: str, record: RawRecord, line_offset: int = 0,
                            "YAML anchors and aliases (& and *) are not needed in content files; remove them") from None
     record.yaml_text, record.yaml_line = text, line_offset
     return data
+
+
+def _invisible_character(text: str, index: int, character: int | None, what: str,
+                         line_offset: int = 0) -> _YamlProblem:
+    """An invisible control character at text[index], where an editor counts lines and columns."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = f" (U+{character:04X})" if character is not None else ""
+    return _YamlProblem(line + line_offset, column, f"the {what} holds an invisible control character{code}",
+                        "delete it: such characters come with text pasted from PDFs or word processors; "
+                        "retype the text around here if you cannot see it")
 
 
 class _TooManyValues(Exception):

@@ -162,8 +162,6 @@ _ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN.pattern}
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
-
-
 @accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + rf"[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"})
 def text(value: Any) -> str:
     if not isinstance(value, str):
