@@ -1,4 +1,4 @@
-"""Runs the pipeline, stage after stage: load, model, timeline, pages, render, write."""
+"""Runs the pipeline, stage after stage: load, model, timeline, editions, pages, render, write."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import cache, load, markup, model, pages, render, search, timeline, write
+from . import cache, editions, load, markup, model, pages, render, search, timeline, write
 from .diagnostics import ContentError, Diagnostics, Problem
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -102,9 +102,10 @@ def collector_paused() -> Iterator[None]:
 def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path, base_url: str | None,
                templates_dir: Path, static_dir: Path, with_search: bool, drafts: bool, built: dt.datetime | None,
                progress: Progress, cache_dir: Path | None, jobs: int | None) -> BuildResult:
-    plan = pages.plan_site(graph)
+    books = editions.editions(graph)
+    plan = pages.plan_site(books)
     memory = cache.BuildCache(cache_dir, out_dir)
-    renderer = render.Renderer(graph, templates_dir, static_dir, base_url, built)
+    renderer = render.Renderer(books, templates_dir, static_dir, base_url, built)
     signature = cache.code_signature(templates_dir, static_dir, (renderer.site_url, built, drafts, with_search))
     fingerprints = cache.fingerprints(plan, graph, signature)
     update = write.SiteUpdate(out_dir)
@@ -117,7 +118,7 @@ def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path
                 update.keep(output.path)
             else:
                 to_render.append(output)
-        markdown = _convert_markdown(graph, memory.markdown, jobs) if to_render else None
+        markdown = _convert_markdown([book.timeline for book in books], memory.markdown, jobs) if to_render else None
         _render_into(update, renderer, to_render, jobs, lambda done: progress("rendering pages", done, len(to_render)))
         progress("writing files", 0, len(plan))
 
@@ -145,13 +146,17 @@ def _workers(jobs: int | None, tasks: int) -> int:
     return wanted if forkable and wanted > 1 and tasks >= PARALLEL_FROM else 1
 
 
-def _convert_markdown(graph: timeline.Timeline, stored: dict[str, str], jobs: int | None) -> dict[str, str]:
-    """Every Markdown text the site shows, converted once: from the cache where it is there, the
-    rest shared between processes. Returns what the cache should keep (by hash of the text)."""
-    texts = [entry.event.summary for entry in graph.entries]
-    texts += [markup.first_paragraph(text) for text in texts]  # the excerpts in lists of events
-    texts += [record.summary for group in (graph.actors, graph.topics) for record in group.values() if record.summary]
-    texts += [page.body for page in graph.pages.values()]
+def _convert_markdown(graphs: list[timeline.Timeline], stored: dict[str, str], jobs: int | None) -> dict[str, str]:
+    """Every Markdown text the site shows, in every edition, converted once: from the cache where
+    it is there, the rest shared between processes. Returns what the cache should keep (by hash
+    of the text)."""
+    texts = []
+    for graph in graphs:
+        summaries = [entry.event.summary for entry in graph.entries]
+        texts += summaries + [markup.first_paragraph(text) for text in summaries]  # excerpts in lists of events
+        texts += [record.summary for group in (graph.actors, graph.topics) for record in group.values()
+                  if record.summary]
+        texts += [page.body for page in graph.pages.values()]
     keys = {text: cache.text_key(text) for text in texts}
     known = {text: stored[key] for text, key in keys.items() if key in stored}
     missing = [text for text in keys if text not in known]

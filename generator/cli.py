@@ -153,6 +153,9 @@ def summary(problems: list[Problem], strict: bool = False) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     text = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+    untranslated = sum(p.severity == "warning" and p.message.startswith("not yet translated") for p in problems)
+    if untranslated:  # a translator's to-do list, counted apart from the other warnings
+        text += f" ({untranslated} for missing translations)"
     return text + (" (--strict counts warnings as errors)" if strict and warnings else "")
 
 

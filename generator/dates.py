@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import babel.dates
 
 from .diagnostics import describe
 
@@ -71,13 +74,10 @@ class PartialDate:
             return following - dt.timedelta(days=1)
         return dt.date(self.year, 12, 31)
 
-    def display(self) -> str:
-        """English words at the date's precision: "9 January 2024", "January 2024" or "2024"."""
-        if self.month is None:
-            return str(self.year)
-        if self.day is None:
-            return f"{MONTHS[self.month - 1]} {self.year}"
-        return f"{self.day} {MONTHS[self.month - 1]} {self.year}"
+    def display(self, language: str = "en") -> str:
+        """Words at the date's precision, in a language: "9 January 2024", "January 2024" or
+        "2024"; "9 de enero de 2024", "enero de 2024" or "2024"."""
+        return _words(self, language)
 
     def __str__(self) -> str:
         return self.iso
@@ -107,6 +107,27 @@ class PartialDate:
                 raise DateError(f"'{text}' is not a real calendar date",
                                 f"{MONTHS[month - 1]} {year} has no day {day}") from None
         return cls(year, month, day)
+
+
+DATE_LOCALES = {"en": "en_001"}
+"""Babel's locale for a language's dates where the bare language would not do: international
+English writes the day first ("9 January 2024"), as the site always has and as Spanish does."""
+
+
+@lru_cache(maxsize=65536)
+def _words(date: PartialDate, language: str) -> str:
+    if date.month is None:
+        return str(date.year)
+    locale = DATE_LOCALES.get(language, language).replace("-", "_")
+    if date.day is None:
+        return babel.dates.format_skeleton("yMMMM", date.first_day, locale=locale)
+    return babel.dates.format_date(date.first_day, "long", locale=locale)
+
+
+def month_name(month: int, language: str = "en") -> str:
+    """A month's name on its own ("January", "enero"), for navigation that already shows the year."""
+    locale = DATE_LOCALES.get(language, language).replace("-", "_")
+    return babel.dates.get_month_names("wide", "stand-alone", locale=locale)[month]
 
 
 def _shape_hint(text: str) -> str:

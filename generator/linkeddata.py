@@ -22,15 +22,16 @@ def website(site: Site, site_url: str) -> dict[str, Any]:
     }
 
 
-def event(entry: Entry, site_url: str) -> dict[str, Any]:
+def event(entry: Entry, site_url: str, language: str) -> dict[str, Any]:
     """An event page: the event, where it happened, who took part, and the reporting it rests on.
-    Dates keep their precision ("2024-01" stays a month), as ISO 8601 allows."""
+    Dates keep their precision ("2024-01" stays a month), as ISO 8601 allows. `site_url` is the
+    home of the page's edition, and `language` the language of its text."""
     happening, place = entry.event, entry.place
     page = f"{site_url}events/{happening.id}/"
     data: dict[str, Any] = {
         "@context": CONTEXT, "@type": "Event", "@id": page + "#event",
         "name": happening.title, "description": markup.plain_text(happening.summary),
-        "url": page, "startDate": happening.date.iso,
+        "url": page, "inLanguage": language, "startDate": happening.date.iso,
     }
     if happening.end_date:
         data["endDate"] = happening.end_date.iso

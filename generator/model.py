@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+import babel
 from dateutil import tz
 
 from .dates import DateError, PartialDate
@@ -26,6 +27,10 @@ PLACEHOLDER = "TODO"
 
 
 # --- Typed records -----------------------------------------------------------------------
+
+Translations = dict
+"""A record's text in the site's other languages: {"es": {"title": ..., "summary": ...}}, by the
+record's attribute names; an event's notes on its sources are {"notes": {source id: note}}."""
 
 @dataclass(frozen=True)
 class Citation:
@@ -48,6 +53,8 @@ class Event:
     topic_ids: tuple[str, ...] = ()
     importance: str = "notable"
     draft: bool = False  # built only on request (--drafts), never published
+    translations: Translations = field(default_factory=dict, hash=False)
+    untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class Actor:
     aliases: tuple[str, ...] = ()
     summary: str = ""
     citations: tuple[Citation, ...] = ()
+    translations: Translations = field(default_factory=dict, hash=False)
+    untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ class Topic:
     file: str
     name: str
     summary: str = ""
+    translations: Translations = field(default_factory=dict, hash=False)
+    untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,8 @@ class Place:
     province: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    translations: Translations = field(default_factory=dict, hash=False)
+    untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,14 @@ class Site:
     time_zone: str = "UTC"
     repository: str | None = None
     edit_url: str | None = None
+    translations: Translations = field(default_factory=dict, hash=False)
+    untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
+    also_in: tuple[str, ...] = ()  # the other languages the site is published in (site.yaml's `translations`)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language of the site, its own first."""
+        return (self.language, *self.also_in)
 
     def edit_address(self, path: str) -> str | None:
         """Where an editor changes the record at `path` (below content/), or None without a repository."""
@@ -120,6 +141,8 @@ class Page:
     body: str
     description: str | None = None
     menu: str | None = None  # the page's label in the site navigation; None keeps it out of the menu
+    translations: Translations = field(default_factory=dict, hash=False)
+    untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
 
 
 @dataclass
@@ -160,6 +183,7 @@ _PLACEHOLDER_START = re.compile(rf"\s*{PLACEHOLDER}\b")  # "TODO: ..." but not "
 _NOT_A_PLACEHOLDER = rf"^(?!\s*{PLACEHOLDER}\b)"
 _ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN.pattern}
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+LANGUAGE_BLOCK = _LANGUAGE.pattern  # the keys of a record's blocks in other languages, for editors' schemas
 
 
 @accepts({"type": "string", "pattern": _NOT_A_PLACEHOLDER + rf"[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"})
@@ -325,10 +349,14 @@ class Field:
     required: bool = False
     attribute: str | None = None  # the record's attribute name when it differs from the YAML key
     help: str = ""
+    translate: str | None = None  # TRANSLATE: each language needs its own text; NAME: only where it differs
+
+
+TRANSLATE, NAME = "text", "name"
 
 
 EVENT_FIELDS = {
-    "title": Field(line, True, help="a headline in our own words"),
+    "title": Field(line, True, help="a headline in our own words", translate=TRANSLATE),
     "date": Field(date, True, help="YYYY, YYYY-MM or YYYY-MM-DD"),
     "end_date": Field(date, help="for an event that spans time: YYYY, YYYY-MM or YYYY-MM-DD, not before date"),
     "approximate": Field(flag, help="true when the sources give the date only roughly"),
@@ -337,20 +365,21 @@ EVENT_FIELDS = {
     "topics": Field(list_of(record_id), attribute="topic_ids", help="topic ids: file names in content/topics/"),
     "importance": Field(one_of(*IMPORTANCE), help="major (the turning points), notable (the default) or minor"),
     "draft": Field(flag, help="true keeps the event out of the published site"),
-    "summary": Field(text, True, help="Markdown, in our own words"),
+    "summary": Field(text, True, help="Markdown, in our own words", translate=TRANSLATE),
     "sources": Field(citations, True, attribute="citations", help="at least one source"),
 }
 ACTOR_FIELDS = {
-    "name": Field(line, True, help="the name the sources use"),
+    "name": Field(line, True, help="the name the sources use", translate=NAME),
     "kind": Field(one_of(*ACTOR_KINDS), True, help="what sort of actor this is"),
-    "role": Field(line, help="one line: who they are"), "aliases": Field(list_of(line), help="other names"),
-    "summary": Field(text, help="Markdown, in our own words"),
+    "role": Field(line, help="one line: who they are", translate=TRANSLATE), "aliases": Field(list_of(line), help="other names"),
+    "summary": Field(text, help="Markdown, in our own words", translate=TRANSLATE),
     "sources": Field(citations, attribute="citations", help="the sources of the summary"),
 }
-TOPIC_FIELDS = {"name": Field(line, True, help="the topic's name"),
-                "summary": Field(text, help="Markdown; give figures with the source that states them")}
+TOPIC_FIELDS = {"name": Field(line, True, help="the topic's name", translate=TRANSLATE),
+                "summary": Field(text, help="Markdown; give figures with the source that states them",
+                                 translate=TRANSLATE)}
 PLACE_FIELDS = {
-    "name": Field(line, True, help="the place's name"), "province": Field(line, help="the province it is in"),
+    "name": Field(line, True, help="the place's name", translate=NAME), "province": Field(line, help="the province it is in"),
     "latitude": Field(number(-90, 90), help="decimal degrees"),
     "longitude": Field(number(-180, 180), help="decimal degrees"),
 }
@@ -363,14 +392,19 @@ SOURCE_FIELDS = {
     "archived_url": Field(web_address, help="an archived copy"),
 }
 SITE_FIELDS = {
-    "title": Field(line, True, help="the site's name"), "description": Field(line, True, help="one sentence"),
+    "title": Field(line, True, help="the site's name", translate=TRANSLATE),
+    "description": Field(line, True, help="one sentence", translate=TRANSLATE),
     "base_url": Field(web_address, True, help="the address the site is published at"),
-    "language": Field(language), "time_zone": Field(time_zone, help="such as America/Guayaquil"),
+    "language": Field(language, help="the language of the text in these files"),
+    "translations": Field(list_of(language), attribute="also_in",
+                          help="the other languages the site is published in, such as [es]"),
+    "time_zone": Field(time_zone, help="such as America/Guayaquil"),
     "repository": Field(web_address, help="the repository's address; pages then link to their files for editing"),
     "edit_url": Field(web_address, help="the address that a record's path below content/ is added to, to edit it "
                                         "(default: <repository>/edit/main/content/, as on GitHub)"),
 }
-PAGE_FIELDS = {"title": Field(line, True), "description": Field(line), "menu": Field(line)}
+PAGE_FIELDS = {"title": Field(line, True, translate=TRANSLATE), "description": Field(line, translate=TRANSLATE),
+               "menu": Field(line, translate=TRANSLATE)}
 
 SCHEMAS = {
     "event": (Event, EVENT_FIELDS), "actor": (Actor, ACTOR_FIELDS), "topic": (Topic, TOPIC_FIELDS),
@@ -384,11 +418,13 @@ def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None
     """Every record that has the right shape, typed; every problem reported to diagnostics.
     With a memo (the preview keeps one), a raw record seen last time is not checked again."""
     content = Content()
+    languages: tuple[str, ...] = ()
     if raw.site is not None:
-        values = _check_fields(raw.site, SITE_FIELDS, diagnostics)
+        values = _check_fields(raw.site, SITE_FIELDS, diagnostics, _site_languages(raw.site, diagnostics))
         if values is not None and _has_required(values, SITE_FIELDS):
             values["base_url"] = values["base_url"].rstrip("/") + "/"
             content.site = Site(**values)
+            languages = content.site.also_in
     previous = dict(memo or {})
     if memo is not None:
         memo.clear()
@@ -396,18 +432,20 @@ def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None
         target = getattr(content, kind + "s")
         for record in raw.records.get(kind, []):
             known = previous.get(id(record))
-            if known is None or known[0] is not record:
+            if known is None or known[0] is not record or known[1] != languages:
                 found = Diagnostics()
-                known = (record, *_validate_record(record, kind, cls, fields, found), found.problems)
+                known = (record, languages, *_validate_record(record, kind, cls, fields, found, languages),
+                         found.problems)
             if memo is not None:
                 memo[id(record)] = known
-            _, located, typed, problems = known
+            _, _, located, typed, problems = known
             diagnostics.problems.extend(problems)
             if located:
                 content.locations[(kind, record.id)] = record
             if typed is not None:
                 target[record.id] = typed
-    for record in raw.pages:
+    pages, translated_pages = _split_page_translations(raw.pages, languages, diagnostics)
+    for record in pages:
         if not _check_id(record, diagnostics):
             continue
         if record.id in RESERVED_PAGE_IDS:
@@ -416,17 +454,74 @@ def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None
             continue
         values = _check_fields(record, PAGE_FIELDS, diagnostics)
         if values is not None and _has_required(values, PAGE_FIELDS):
+            values["translations"] = _page_translations(record, values, translated_pages.pop(record.id, {}),
+                                                        languages, diagnostics)
             content.locations[("page", record.id)] = record
             content.pages[record.id] = Page(id=record.id, file=record.file, body=record.body, **values)
+    for page_id, versions in sorted(translated_pages.items()):
+        for language_code, record in sorted(versions.items()):
+            diagnostics.error(Location(record.file), f"there is no page '{page_id}' for this {_language_name(language_code)} "
+                              "version to translate", f"add content/pages/{page_id}.md, or rename this file "
+                              f"to <page>.{language_code}.md after an existing page")
     return content
 
 
+def _split_page_translations(records: list[RawRecord], languages: tuple[str, ...], diagnostics: Diagnostics
+                             ) -> tuple[list[RawRecord], dict[str, dict[str, RawRecord]]]:
+    """Free pages apart from their translations (about.es.md translates about.md), the
+    translations by page id and language."""
+    pages, translations = [], {}
+    for record in records:
+        page_id, dot, language_code = record.id.rpartition(".")
+        if not dot:
+            pages.append(record)
+        elif language_code in languages:
+            translations.setdefault(page_id, {})[language_code] = record
+        elif _LANGUAGE.fullmatch(language_code):
+            diagnostics.error(Location(record.file), f"the site is not published in '{language_code}'",
+                              f"add {language_code} to 'translations:' in content/site.yaml, or rename the file")
+        else:
+            pages.append(record)  # its id is refused as such
+    return pages, translations
+
+
+def _page_translations(page: RawRecord, values: dict, versions: dict[str, RawRecord], languages: tuple[str, ...],
+                       diagnostics: Diagnostics) -> Translations:
+    """A page's translations, from its files in other languages; a missing one is a warning."""
+    translations = {}
+    for language_code in languages:
+        record = versions.get(language_code)
+        if record is None:
+            diagnostics.warning(page.at(), f"not yet translated into {_language_name(language_code)}",
+                                f"add content/pages/{page.id}.{language_code}.md with the same front matter "
+                                "fields; the English page is shown until then")
+            continue
+        translated = _check_fields(record, PAGE_FIELDS, diagnostics)
+        if translated is None or not _has_required(translated, PAGE_FIELDS):
+            continue
+        missing = [key for key in PAGE_FIELDS if key in values and key not in translated]
+        if missing:
+            diagnostics.warning(record.at(), f"not yet translated: {', '.join(missing)}",
+                                f"add {' and '.join(repr(key + ':') for key in missing)} to the front matter")
+        translations[language_code] = {**translated, "body": record.body}
+    return translations
+
+
+def _site_languages(site: RawRecord, diagnostics: Diagnostics) -> tuple[str, ...]:
+    """The languages whose blocks site.yaml may hold: its `translations`, read ahead of the rest."""
+    data = site.data if isinstance(site.data, dict) else {}
+    try:
+        return list_of(language)(data["translations"]) if "translations" in data else ()
+    except FieldError:
+        return ()  # reported with the other fields
+
+
 def _validate_record(record: RawRecord, kind: str, cls: type, fields: dict,
-                     diagnostics: Diagnostics) -> tuple[bool, Any]:
+                     diagnostics: Diagnostics, languages: tuple[str, ...] = ()) -> tuple[bool, Any]:
     """Whether the record is known by its id (its references count), and the typed record if it is valid."""
     if not _check_id(record, diagnostics):
         return False, None
-    values = _check_fields(record, fields, diagnostics)
+    values = _check_fields(record, fields, diagnostics, languages)
     if values is None:
         return False, None
     if kind == "event":
@@ -445,8 +540,10 @@ def _check_id(record: RawRecord, diagnostics: Diagnostics) -> bool:
     return False
 
 
-def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diagnostics) -> dict | None:
-    """The record's values checked one by one; None when it is not a mapping at all."""
+def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diagnostics,
+                 languages: tuple[str, ...] = ()) -> dict | None:
+    """The record's values checked one by one, with their text in each of `languages` (blocks
+    such as `es:`) under "translations"; None when it is not a mapping at all."""
     if not isinstance(record.data, dict):
         diagnostics.error(record.at(), f"expected fields (key: value pairs), found {describe(record.data)}",
                           f"{'an' if record.kind[0] in 'aeiou' else 'a'} {record.kind} file holds fields such as: "
@@ -454,9 +551,12 @@ def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diag
         return None
     values: dict[str, Any] = {}
     for key in record.data:
-        if key not in fields:
-            diagnostics.error(record.key_at(key), f"unknown field '{key}' in {record.kind} '{record.id}'",
-                              did_you_mean(str(key), fields) or f"the fields are: {', '.join(fields)}")
+        if key not in fields and key not in languages:
+            hint = did_you_mean(str(key), [*fields, *languages]) or f"the fields are: {', '.join(fields)}"
+            if isinstance(key, str) and _LANGUAGE.fullmatch(key) and any(spec.translate for spec in fields.values()):
+                hint = (f"to publish this {record.kind} in {_language_name(key)}, add {key} to "
+                        "'translations:' in content/site.yaml")
+            diagnostics.error(record.key_at(key), f"unknown field '{key}' in {record.kind} '{record.id}'", hint)
     for key, spec in fields.items():
         if key not in record.data:
             if spec.required:
@@ -475,7 +575,95 @@ def _check_fields(record: RawRecord, fields: dict[str, Field], diagnostics: Diag
         except FieldError as error:
             where = record.key_at(key, *error.path) if error.on_key else record.at(key, *error.path)
             diagnostics.error(where, f"{key}: {error}", error.hint)
+    if any(spec.translate for spec in fields.values()) and record.kind != "page":
+        values["translations"] = {code: _check_translation(record, code, fields, values, diagnostics)
+                                  for code in languages}
     return values
+
+
+def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], values: dict,
+                       diagnostics: Diagnostics) -> dict[str, Any]:
+    """The record's text in one other language, from its block (`es:`); a field that the record
+    has in its own language but not in this block is reported as not yet translated."""
+    block = record.data.get(code, {})
+    translated: dict[str, Any] = {}
+    if not isinstance(block, dict):
+        diagnostics.error(record.at(code), f"{code}: expected fields (key: value pairs), found {describe(block)}",
+                          f"indent the {_language_name(code)} text under '{code}:', such as '  title: ...'")
+        return translated
+    translatable = {key: spec for key, spec in fields.items() if spec.translate}
+    allowed = [*translatable, *(["notes"] if record.kind == "event" else [])]
+    for key, value in block.items():
+        if key == "notes" and record.kind == "event":
+            translated["notes"] = _check_notes(record, code, value, values.get("citations", ()), diagnostics)
+            continue
+        spec = translatable.get(key)
+        if spec is None:
+            hint = (f"'{key}' is the same in every language: set it once, outside '{code}:'" if key in fields
+                    else did_you_mean(str(key), allowed) or f"'{code}:' may hold: {', '.join(allowed)}")
+            diagnostics.error(record.key_at(code, key), f"{code}: '{key}' cannot be translated", hint)
+            continue
+        attribute = spec.attribute or key
+        if _placeholder_path(value) is not None:
+            diagnostics.error(record.at(code, key), f"{code}.{key}: still holds the {PLACEHOLDER} placeholder",
+                              f"replace the {PLACEHOLDER} text with your own, or delete the field")
+            continue
+        if attribute not in values and key in record.data:
+            continue  # the field itself is wrong; that is reported already
+        if attribute not in values:
+            diagnostics.error(record.key_at(code, key), f"{code}.{key}: there is no '{key}' to translate",
+                              f"write '{key}:' in the record's own language first, outside '{code}:'")
+            continue
+        try:
+            translated[attribute] = spec.check(value)
+        except FieldError as error:
+            diagnostics.error(record.at(code, key, *error.path), f"{code}.{key}: {error}", error.hint)
+    missing = [key for key, spec in translatable.items()
+               if spec.translate == TRANSLATE and (spec.attribute or key) in values
+               and (spec.attribute or key) not in translated and key not in block]
+    written_notes = block.get("notes") if isinstance(block.get("notes"), dict) else {}
+    if any(cited.note and cited.source_id not in written_notes for cited in values.get("citations", ())):
+        missing.append("notes")
+    if missing:
+        where = record.key_at(code) if code in record.data else record.at()
+        diagnostics.warning(where, f"not yet translated into {_language_name(code)}: {', '.join(missing)}",
+                            f"add {' and '.join(repr(key + ':') for key in missing)} under '{code}:'; "
+                            f"the {_language_name(code)} edition shows the original text, marked, until then")
+    return translated
+
+
+def _check_notes(record: RawRecord, code: str, value: Any, cited: tuple[Citation, ...],
+                 diagnostics: Diagnostics) -> dict[str, str]:
+    """An event's notes on its sources in one other language: {source id: note}."""
+    if not isinstance(value, dict):
+        diagnostics.error(record.at(code, "notes"), f"{code}.notes: expected 'source id: note' pairs, "
+                          f"found {describe(value)}", "write one line per source, such as '  ap-2024-01-10: ...'")
+        return {}
+    with_notes = [citation.source_id for citation in cited if citation.note]
+    notes = {}
+    for source_id, note in value.items():
+        if source_id not in with_notes:
+            listed = any(citation.source_id == source_id for citation in cited)
+            diagnostics.error(record.key_at(code, "notes", source_id),
+                              f"{code}.notes: the source '{source_id}' has no note to translate" if listed else
+                              f"{code}.notes: the event does not cite '{source_id}'",
+                              did_you_mean(str(source_id), with_notes)
+                              or ("write its 'note:' under 'sources:' first" if listed
+                                  else f"the sources with notes are: {', '.join(with_notes) or 'none'}"))
+            continue
+        try:
+            notes[source_id] = line(note)
+        except FieldError as error:
+            diagnostics.error(record.at(code, "notes", source_id), f"{code}.notes.{source_id}: {error}", error.hint)
+    return notes
+
+
+def _language_name(code: str) -> str:
+    """A language's name in English, for messages to editors ("Spanish (es)")."""
+    try:
+        return f"{babel.Locale.parse(code.replace('-', '_')).get_display_name('en')} ({code})"
+    except (ValueError, babel.UnknownLocaleError):
+        return f"'{code}'"
 
 
 def _placeholder_path(value: Any, path: tuple = ()) -> tuple | None:

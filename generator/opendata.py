@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 
 from . import markup
 from .dates import PartialDate
-from .model import ACTOR_KINDS, ID_PATTERN, IMPORTANCE
+from .model import ACTOR_KINDS, ID_PATTERN, IMPORTANCE, Source
 from .timeline import Entry, Timeline
 
 FILES = {"json": "data/events.json", "schema": "data/events.schema.json", "csv": "data/events.csv",
@@ -57,16 +58,31 @@ def event_record(entry: Entry, site_url: str) -> dict:
     }
 
 
+def translations_record(entry: Entry, site_url: str, languages: tuple[str, ...]) -> dict:
+    """The event's text in each of the site's other languages: null where not yet translated."""
+    translated = {}
+    for code in languages:
+        text = entry.event.translations.get(code, {})
+        notes = text.get("notes", {})
+        translated[code] = {"url": f"{site_url}{code}/events/{entry.id}/", "title": text.get("title"),
+                            "summary": text.get("summary"),
+                            "notes": [notes.get(cited.source_id) for _, cited in entry.sources]}
+    return translated
+
+
 def events_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
     site = timeline.site
     document = {"$schema": site_url + FILES["schema"], "title": site.title, "description": site.description,
-                "language": site.language, "url": site_url, "updated": iso_time(updated), "events": []}
+                "language": site.language, "translations": list(site.also_in), "url": site_url,
+                "updated": iso_time(updated), "events": []}
     text = json.dumps(document, ensure_ascii=False, indent=1)
     if not timeline.entries:
         return text + "\n"
     # Event by event: indented JSON is made in Python, piece by piece, and the pieces of a whole
     # large timeline at once took more memory than the rest of the build. Same bytes either way.
-    events = ",\n".join("  " + json.dumps(event_record(entry, site_url), ensure_ascii=False, indent=1)
+    events = ",\n".join("  " + json.dumps({**event_record(entry, site_url),
+                                            "translations": translations_record(entry, site_url, site.also_in)},
+                                           ensure_ascii=False, indent=1)
                         .replace("\n", "\n  ") for entry in timeline.entries)
     return text.removesuffix("[]\n}") + "[\n" + events + "\n ]\n}\n"
 
@@ -91,7 +107,7 @@ def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
     schema_url = site_url + FILES["schema"]
     event = strict(
         ["id", "url", "title", "date", "date_precision", "end_date", "approximate", "importance", "summary",
-         "place", "actors", "topics", "sources"],
+         "place", "actors", "topics", "sources", "translations"],
         {
             "id": {"$ref": "#/$defs/id", "description": "The event's id, also its address below /events/."},
             "url": {"$ref": "#/$defs/web_address", "description": "The event's page."},
@@ -107,6 +123,11 @@ def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
             "actors": {"type": "array", "items": {"$ref": "#/$defs/actor"}},
             "topics": {"type": "array", "items": {"$ref": "#/$defs/topic"}},
             "sources": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/source"}},
+            "translations": {
+                "type": "object", "additionalProperties": {"$ref": "#/$defs/translation"},
+                "propertyNames": {"enum": list(timeline.site.also_in)},
+                "required": list(timeline.site.also_in),
+                "description": "The event in each of the site's other languages (the top level's translations)."},
         },
         # The date's shape and its stated precision must agree: "2024-01" is a month, never a day.
         allOf=[{"if": {"properties": {"date_precision": {"const": precision}}},
@@ -119,12 +140,14 @@ def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
         "title": f"{timeline.site.title}: events",
         "description": "The events of the timeline, each with its place, actors, topics and sources resolved.",
         **strict(
-            ["$schema", "title", "description", "language", "url", "updated", "events"],
+            ["$schema", "title", "description", "language", "translations", "url", "updated", "events"],
             {
                 "$schema": {"const": schema_url},
                 "title": {"$ref": "#/$defs/text"},
                 "description": {"$ref": "#/$defs/text"},
                 "language": {"$ref": "#/$defs/text", "description": "The language of the text (BCP 47)."},
+                "translations": {"type": "array", "items": {"$ref": "#/$defs/text"},
+                                 "description": "The other languages the site is published in (BCP 47)."},
                 "url": {"$ref": "#/$defs/web_address", "description": "The site's address."},
                 "updated": {"type": "string", "format": "date-time", "pattern": UTC_TIME_PATTERN,
                             "description": "When this edition of the data was made, in UTC."},
@@ -149,6 +172,13 @@ def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
                 "id": {"$ref": "#/$defs/id"}, "name": {"$ref": "#/$defs/text"}, "kind": {"enum": list(ACTOR_KINDS)},
             }),
             "topic": strict(["id", "name"], {"id": {"$ref": "#/$defs/id"}, "name": {"$ref": "#/$defs/text"}}),
+            "translation": strict(["url", "title", "summary", "notes"], {
+                "url": {"$ref": "#/$defs/web_address", "description": "The event's page in that language."},
+                "title": {**nullable("#/$defs/text"), "description": "Null until it is translated."},
+                "summary": {**nullable("#/$defs/text"), "description": "In Markdown; null until it is translated."},
+                "notes": {"type": "array", "items": nullable("#/$defs/text"),
+                          "description": "Each source's note, in the order of sources; null where not translated."},
+            }),
             "source": strict(["id", "title", "publisher", "published", "url", "note"], {
                 "id": {"$ref": "#/$defs/id"},
                 "title": {"$ref": "#/$defs/text", "description": "The headline."},
@@ -175,6 +205,16 @@ class Column:
     meaning: str
     example: str
     value: Callable[[Entry, str], object]
+
+
+# The catalogs' extraction reads Column()'s second argument as a message, and takes a name `_`
+# inside the call for gettext: the values below never call a throwaway variable `_`.
+def _source_words(source: Source) -> str:
+    return f"{source.publisher}: {source.title} ({source.published.iso})"
+
+
+def _addresses(entry: Entry) -> str:
+    return " ".join(source.url for source, _ in entry.sources if source.url)
 
 
 def _place_field(name: str) -> Callable[[Entry, str], object]:
@@ -213,15 +253,39 @@ CSV_COLUMNS = (
     Column("notes", "The summary, as plain text on one line (ACLED's notes).",
            "On 9 January 2024 armed men in hoods burst into TC Televisión's studio…",
            lambda e, u: markup.plain_text(e.event.summary)),
-    Column("sources", "Each source as \"publisher: headline (date published)\", separated by semicolons.",
+    Column("sources", "Each source as “publisher: headline (date published)”, separated by semicolons.",
            "AP (via Arkansas Democrat-Gazette): Armed men break into Ecuador TV station (2024-01-10); …",
-           lambda e, u: LIST_SEPARATOR.join(f"{s.publisher}: {s.title} ({s.published.iso})" for s, _ in e.sources)),
+           lambda e, u: LIST_SEPARATOR.join(_source_words(source) for source, cited in e.sources)),
     Column("source_urls", "The addresses of the sources that have one, separated by spaces.",
            "https://eluniverso.com/noticias/ecuador/… https://…",
-           lambda e, u: " ".join(s.url for s, _ in e.sources if s.url)),
+           lambda e, u: _addresses(e)),
     Column("url", "The event's page on this site, with every source and what it supports.",
            "https://…/events/2024-01-09-tc-television-studio-takeover/", event_url),
 )
+
+TRANSLATED_COLUMNS = (
+    Column("title_", "The title in the language the column's name ends with (title_es: Spanish); empty until "
+                     "it is translated.", "Hombres armados irrumpen en el estudio de TC Televisión…",
+           lambda e, u: None),
+    Column("notes_", "The summary in that language, as plain text on one line; empty until it is translated.",
+           "El 9 de enero de 2024, hombres armados…", lambda e, u: None),
+    Column("url_", "The event's page in that language.", "https://…/es/events/2024-01-09-tc-television-studio-takeover/",
+           lambda e, u: None),
+)
+
+
+def csv_columns(languages: tuple[str, ...]) -> tuple[Column, ...]:
+    """The CSV's columns: CSV_COLUMNS, then title, notes and page address in each other language."""
+    def translated(code: str) -> tuple[Column, ...]:
+        def text(entry: Entry, field: str) -> str | None:
+            return entry.event.translations.get(code, {}).get(field)
+        title, notes, url = TRANSLATED_COLUMNS
+        return (dataclasses.replace(title, name=f"title_{code}", value=lambda e, u: text(e, "title")),
+                dataclasses.replace(notes, name=f"notes_{code}", value=lambda e, u: markup.plain_text(
+                    text(e, "summary")) if text(e, "summary") else None),
+                dataclasses.replace(url, name=f"url_{code}", value=lambda e, u: f"{u}{code}/events/{e.id}/"))
+    return CSV_COLUMNS + tuple(column for code in languages for column in translated(code))
+
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -240,9 +304,10 @@ def spreadsheet_safe(value: object) -> str:
 def events_csv(timeline: Timeline, site_url: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([column.name for column in CSV_COLUMNS])
+    columns = csv_columns(timeline.site.also_in)
+    writer.writerow([column.name for column in columns])
     for entry in timeline.entries:
-        writer.writerow([spreadsheet_safe(column.value(entry, site_url)) for column in CSV_COLUMNS])
+        writer.writerow([spreadsheet_safe(column.value(entry, site_url)) for column in columns])
     return buffer.getvalue()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .dates import PartialDate
 from .timeline import Month, Timeline
 
 # A run of this many empty months or more is drawn as one break, so that a single early event
@@ -18,7 +19,7 @@ MIN_LABEL_GAP = 12  # percent of the width between year labels: "2024" needs tha
 class Bar:
     """One month's column; `x` and `width` are percentages of the chart's width."""
 
-    label: str  # "January 2024"
+    month: PartialDate  # a month: "January 2024" in words
     anchor: str  # the month's heading on the timeline
     count: int
     slot_x: float  # the whole slot is the link's target
@@ -30,10 +31,10 @@ class Bar:
 
 @dataclass(frozen=True)
 class Break:
-    """Empty months collapsed into one slot, from `first` to `last` (both "January 2010")."""
+    """Empty months collapsed into one slot, from the month `first` to the month `last`."""
 
-    first: str
-    last: str
+    first: PartialDate
+    last: PartialDate
     x: float
     width: float
 
@@ -50,8 +51,8 @@ class Overview:
     breaks: tuple[Break, ...]
     years: tuple[YearMark, ...]
     peak: int
-    first: str
-    last: str
+    first: PartialDate  # the first month charted
+    last: PartialDate
     undated: tuple[Month, ...]  # events known only to the year have no month to stand in
 
     @property
@@ -85,8 +86,8 @@ def month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def month_label(index: int) -> str:
-    return Month(index // 12, index % 12 + 1, ()).label
+def month_at(index: int) -> PartialDate:
+    return PartialDate(index // 12, index % 12 + 1)
 
 
 def lay_out(timeline: Timeline) -> Overview | None:
@@ -126,15 +127,15 @@ def lay_out(timeline: Timeline) -> Overview | None:
     for position, (kind, start, end) in enumerate(slots):
         x = round(position * step, 3)
         if kind == "break":
-            breaks.append(Break(month_label(start), month_label(end), x, round(step, 3)))
+            breaks.append(Break(month_at(start), month_at(end), x, round(step, 3)))
             continue
         month = dated.get(start)
         count = len(month.entries) if month else 0
-        bars.append(Bar(month_label(start), month.anchor if month else "", count, x, round(step, 3),
+        bars.append(Bar(month_at(start), month.anchor if month else "", count, x, round(step, 3),
                         round(x + step * 0.15, 3), round(step * 0.7, 3), round(PLOT_HEIGHT * count / peak, 1)))
         year_slots.setdefault(start // 12, []).append(x)
     return Overview(tuple(bars), tuple(breaks), _year_marks(year_slots), peak,
-                    month_label(first), month_label(last), tuple(undated))
+                    month_at(first), month_at(last), tuple(undated))
 
 
 def _year_marks(year_slots: dict[int, list[float]]) -> tuple[YearMark, ...]:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import opendata, overview
+from .editions import Edition
 from .model import ACTOR_KINDS
 from .timeline import Entry, Timeline
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogs; templates translate it where they show it (_(label))."""
+    return message
+
+
 ACTOR_KIND_LABELS = {
-    "person": "People", "criminal-group": "Criminal groups", "government": "Governments",
-    "security-force": "Security forces", "institution": "Institutions", "media": "Media",
-    "country": "Countries", "international-body": "International bodies",
+    "person": N_("People"), "criminal-group": N_("Criminal groups"), "government": N_("Governments"),
+    "security-force": N_("Security forces"), "institution": N_("Institutions"), "media": N_("Media"),
+    "country": N_("Countries"), "international-body": N_("International bodies"),
 }
 assert set(ACTOR_KIND_LABELS) == set(ACTOR_KINDS)
 
@@ -32,6 +39,13 @@ class Output:
     # feeds). Beside these, every page shows the site's settings and the free pages' titles (the
     # menu). A rebuild re-renders an output only when one of these changed.
     inputs: tuple | None = None
+    language: str = ""  # the edition it belongs to; "" for the files all editions share (data, sitemap)
+    edition_url: str | None = None  # its address inside its edition: "events/x/" for /events/x/ and /es/events/x/
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether every edition has this output, at its own prefix + edition_url."""
+        return self.edition_url is not None
 
 
 def page(url: str, template: str, in_sitemap: bool = True, inputs: tuple | None = None, **context: Any) -> Output:
@@ -54,8 +68,22 @@ def _listing_inputs(record: tuple[str, str], entries: tuple[Entry, ...], *more: 
     return (record, *more, *entries)  # each entry stands for its entry_inputs()
 
 
-def plan_site(timeline: Timeline) -> list[Output]:
-    """Every file the site consists of, in a stable order."""
+def plan_site(editions: list[Edition]) -> list[Output]:
+    """Every file the site consists of, in a stable order: each edition's pages, then the files
+    they share (the open data, robots.txt and the sitemap of every edition)."""
+    outputs = [dataclasses.replace(output, url=edition.prefix + output.url, path=edition.prefix + output.path,
+                                   language=edition.language, edition_url=output.url)
+               for edition in editions for output in _edition(edition.timeline)]
+    outputs += [Output(path, path, data=kind, in_sitemap=False) for kind, path in opendata.FILES.items()]
+    outputs.append(Output("robots.txt", "robots.txt", "robots.txt", in_sitemap=False))
+    sitemap = [output for output in outputs if output.in_sitemap]
+    outputs.append(Output("sitemap.xml", "sitemap.xml", "sitemap.xml", context={"pages": sitemap},
+                          in_sitemap=False))
+    return outputs
+
+
+def _edition(timeline: Timeline) -> list[Output]:
+    """The pages and feed of one edition, at addresses inside it."""
     kinds = {kind: [a for a in timeline.actors.values() if a.kind == kind] for kind in ACTOR_KIND_LABELS}
     actor_groups = [(ACTOR_KIND_LABELS[k], actors) for k, actors in kinds.items() if actors]
     actor_counts = {i: len(timeline.by_actor.get(i, ())) for i in timeline.actors}
@@ -96,10 +124,5 @@ def plan_site(timeline: Timeline) -> list[Output]:
     outputs.append(page("search/", "search.html", in_sitemap=False))
     outputs.append(Output("404.html", "404.html", "404.html", in_sitemap=False))
     outputs.append(Output("feed.xml", "feed.xml", "feed.xml", context={"timeline": timeline}, in_sitemap=False))
-    outputs.append(page("data/", "data.html", files=opendata.FILES, columns=opendata.CSV_COLUMNS))
-    outputs += [Output(path, path, data=kind, in_sitemap=False) for kind, path in opendata.FILES.items()]
-    outputs.append(Output("robots.txt", "robots.txt", "robots.txt", in_sitemap=False))
-    sitemap_urls = [output.url for output in outputs if output.in_sitemap]
-    outputs.append(Output("sitemap.xml", "sitemap.xml", "sitemap.xml", context={"urls": sitemap_urls},
-                          in_sitemap=False))
+    outputs.append(page("data/", "data.html", files=opendata.FILES, columns=opendata.csv_columns(timeline.site.also_in)))
     return outputs

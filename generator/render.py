@@ -3,39 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import hashlib
+import io
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
+import babel
+import babel.messages.mofile
+import babel.messages.pofile
+import babel.support
 import jinja2
 from dateutil import tz
+from markupsafe import Markup
 
 from . import linkeddata, markup, opendata
-from .dates import PartialDate
-from .diagnostics import count
+from .dates import PartialDate, month_name
+from .editions import Edition
 from .pages import Output
 from .timeline import Entry, Timeline
 
 
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
 class Renderer:
     """Renders one planned output at a time, so that a build can stream files to disk (or share
-    the work between processes) instead of holding the whole site in memory."""
+    the work between processes) instead of holding the whole site in memory. Each edition has its
+    own Jinja2 environment: its language's catalog, its dates and its addresses."""
 
-    def __init__(self, timeline: Timeline, templates_dir: Path, static_dir: Path,
+    def __init__(self, editions: list[Edition], templates_dir: Path, static_dir: Path,
                  base_url: str | None = None, built: dt.datetime | None = None,
                  fragments: dict | None = None, entry_stamp: Callable[[Entry], str] | None = None,
                  compiled: CompiledTemplates | None = None):
         """`fragments` and `entry_stamp` let the preview keep rendered list entries from one
         rebuild to the next: an entry is reused while its stamp (a hash of what it shows) holds;
         `compiled` keeps compiled templates likewise."""
-        self.timeline = timeline
-        self.updated = built or timeline.newest_moment()
-        self.site_url = (base_url or timeline.site.base_url).rstrip("/") + "/"
+        self.timeline = editions[0].timeline
+        self.updated = built or self.timeline.newest_moment()
+        self.site_url = (base_url or self.timeline.site.base_url).rstrip("/") + "/"
         self.assets = fingerprint(_read_assets(static_dir))
-        self.env = _environment(templates_dir, timeline, self.site_url, self.assets,
-                                {} if fragments is None else fragments, entry_stamp or (lambda entry: ""), compiled)
-        self.env.globals.update(built=built, updated=self.updated)
+        fragments = {} if fragments is None else fragments
+        languages = [(edition.language, edition.prefix, language_name(edition.language)) for edition in editions]
+        self.envs = {}
+        for edition in editions:
+            env = _environment(templates_dir, edition, editions[0].language, self.site_url, self.assets,
+                               fragments.setdefault(edition.language, {}), entry_stamp or (lambda entry: ""),
+                               compiled)
+            env.globals.update(built=built, updated=self.updated, languages=languages)
+            self.envs[edition.language] = env
+        self.env = self.envs[self.timeline.site.language]
 
     def asset_files(self) -> dict[str, bytes]:
         """The static assets under their fingerprinted names."""
@@ -43,7 +62,8 @@ class Renderer:
 
     def render(self, output: Output) -> bytes:
         if output.template:
-            text = self.env.get_template(output.template).render(output=output, **output.context)
+            env = self.envs.get(output.language, self.env)
+            text = env.get_template(output.template).render(output=output, **output.context)
         else:
             text = opendata.render(output.data, self.timeline, self.site_url, self.updated)
         return text.encode("utf-8")
@@ -76,8 +96,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets: dict[str, tuple[str, bytes]],
-                 fragments: dict, entry_stamp: Callable[[Entry], str],
+def _environment(templates_dir: Path, edition: Edition, main_language: str, root_url: str,
+                 assets: dict[str, tuple[str, bytes]], fragments: dict, entry_stamp: Callable[[Entry], str],
                  compiled: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -85,19 +105,29 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=compiled,
+        extensions=["jinja2.ext.i18n"],
     )
-    base_path = urlsplit(site_url).path or "/"
+    timeline, language = edition.timeline, edition.language
+    translations = catalog(language)
+    env.install_gettext_translations(translations, newstyle=True)
+    root_path = urlsplit(root_url).path or "/"
+    site_url = root_url + edition.prefix  # the edition's home
     zone = tz.gettz(timeline.site.time_zone) or tz.UTC
 
     def url(path: str = "") -> str:
-        return base_path + path.lstrip("/")
+        """An address in this edition."""
+        return root_path + edition.prefix + path.lstrip("/")
+
+    def shared_url(path: str = "") -> str:
+        """An address every edition shares: the open-data files, the search index."""
+        return root_path + path.lstrip("/")
 
     def asset(name: str) -> str:
-        return url("static/" + assets[name][0])
+        return shared_url("static/" + assets[name][0])
 
     def asset_address(name: str) -> str | None:
         """An asset's absolute address, for link previews; None when static/ does not have it."""
-        return site_url + "static/" + assets[name][0] if name in assets else None
+        return root_url + "static/" + assets[name][0] if name in assets else None
 
     def entry_html(entry, level: int = 3, filterable: bool = False) -> str:
         """An event's entry in a list, rendered once and reused: one event is listed on the timeline
@@ -108,8 +138,20 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets:
             fragments[key] = env.get_template("_macros.html").module.entry_item(entry, level, filterable)
         return fragments[key]
 
-    env.globals.update(site=timeline.site, url=url, entry_html=entry_html, abs_url=lambda path="": site_url + path.lstrip("/"),
-                       asset=asset, asset_address=asset_address, timeline=timeline, site_url=site_url, linked_data=linkeddata)
+    def in_original(record: Any, *fields: str) -> Markup:
+        """' lang="en"' for an element whose text (all of `record`'s, or these fields) is still in
+        the site's own language: not yet translated into this edition's."""
+        left = record.untranslated.intersection(fields) if fields else record.untranslated
+        return Markup(' lang="{}"').format(main_language) if left else Markup("")
+
+    env.globals.update(site=timeline.site, url=url, shared_url=shared_url, entry_html=entry_html,
+                       abs_url=lambda path="": site_url + path.lstrip("/"),
+                       root_abs_url=lambda path="": root_url + path.lstrip("/"),
+                       asset=asset, asset_address=asset_address, timeline=timeline, site_url=site_url,
+                       linked_data=linkeddata, in_original=in_original, edition=edition, og_locale=og_locale,
+                       main_language=main_language,
+                       events=lambda number: translations.ngettext("%(num)d event", "%(num)d events", number)
+                       % {"num": number})
     # JSON-LD keeps its fields in the order written; |tojson still escapes < > & ' so that no text
     # can close the <script> element it sits in.
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
@@ -117,18 +159,50 @@ def _environment(templates_dir: Path, timeline: Timeline, site_url: str, assets:
         markdown=markup.to_html,
         excerpt=markup.excerpt,
         plain=markup.plain_text,
-        date_words=PartialDate.display,
-        events=event_count,
+        date_words=lambda date: date.display(language),
+        month_name=lambda month: month_name(month, language),
+        events=env.globals["events"],
         atom_time=lambda date: _atom_time(date, zone),
-        day_words=lambda moment: _day(moment, zone).display(),
+        day_words=lambda moment: _day(moment, zone).display(language),
         day_iso=lambda moment: _day(moment, zone).iso,
     )
     return env
 
 
-def event_count(number: int) -> str:
-    """How many events, in words ("1 event", "2 events"), for every template that counts them."""
-    return count(number, "event")
+def catalog(language: str) -> babel.support.Translations | gettext.NullTranslations:
+    """The interface's text in `language`, from locales/<language>/LC_MESSAGES/messages.po (the
+    catalog is read as written: there is no compiled .mo file to forget to update)."""
+    return _catalog(language)
+
+
+@lru_cache(maxsize=None)
+def _catalog(language: str):
+    path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        return gettext.NullTranslations()
+    with open(path, "rb") as file:
+        messages = babel.messages.pofile.read_po(file, locale=language)
+    compiled = io.BytesIO()
+    babel.messages.mofile.write_mo(compiled, messages, use_fuzzy=False)
+    compiled.seek(0)
+    return babel.support.Translations(compiled)
+
+
+def og_locale(code: str) -> str:
+    """A language as link previews (Open Graph) name it, with the likeliest country: en_US, es_ES."""
+    if "-" in code:
+        return code.replace("-", "_")
+    likely = babel.core.get_global("likely_subtags").get(code, code)
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else code
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself ("English", "español"), for the language switch."""
+    try:
+        return babel.Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
+    except (ValueError, babel.UnknownLocaleError):
+        return code
 
 
 def _atom_time(date: PartialDate, zone) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import (ACTOR_FIELDS, EVENT_FIELDS, PLACE_FIELDS, SITE_FIELDS, SOURCE_FIELDS, TOPIC_FIELDS, Field)
+from .model import (ACTOR_FIELDS, EVENT_FIELDS, LANGUAGE_BLOCK, PLACE_FIELDS, SITE_FIELDS, SOURCE_FIELDS,
+                    TOPIC_FIELDS, Field, line, record_id)
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft YAML language servers support best
 RECORDS = {
@@ -32,7 +33,7 @@ def _object_schema(kind: str, title: str, description: str, fields: dict[str, Fi
         properties[key] = {**field.check.json_schema, **EXTRA_RULES.get((kind, key), {})}
         if field.help:
             properties[key] = {"description": field.help, **properties[key]}
-    return {
+    schema = {
         "$schema": DRAFT,
         "title": title,
         "description": description + " (docs/editing.md explains every field)",
@@ -41,6 +42,16 @@ def _object_schema(kind: str, title: str, description: str, fields: dict[str, Fi
         "required": [key for key, field in fields.items() if field.required],
         "additionalProperties": False,
     }
+    translated = {key: properties[key] for key, field in fields.items() if field.translate}
+    if kind == "event":
+        translated["notes"] = {"description": "each source's note in this language, by source id",
+                               "type": "object", "propertyNames": record_id.json_schema,
+                               "additionalProperties": line.json_schema}
+    if translated:  # a block such as `es:` holds the record's text in one of the site's other languages
+        schema["patternProperties"] = {LANGUAGE_BLOCK: {
+            "description": "the text in another language listed in site.yaml's translations",
+            "type": "object", "properties": translated, "additionalProperties": False}}
+    return schema
 
 
 def write_schemas(out_dir: Path) -> list[Path]:

@@ -28,7 +28,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
 from tornado import ioloop, web, websocket
 
-from . import build, cache, load, model, pages, render, timeline
+from . import build, cache, editions, load, model, pages, render, timeline
 from .diagnostics import ContentError, Diagnostics, Problem, count
 from .load import display_path
 
@@ -108,12 +108,13 @@ class Preview:
         graph = timeline.assemble(model.validate(raw, diagnostics, memo=records), diagnostics, drafts=True)
         if graph is None or diagnostics.errors:
             raise ContentError(diagnostics.sorted())
-        plan = pages.plan_site(graph)
+        books = editions.editions(graph)
+        plan = pages.plan_site(books)
         signature = cache.code_signature(self.templates_dir, self.static_dir, (self.base_url, None, True))
         fingerprints = cache.Fingerprints(graph, signature, digests)
-        if len(self._fragments) > 4 * len(graph.entries) + 100:
+        if sum(map(len, self._fragments.values())) > 4 * len(books) * len(graph.entries) + 100:
             self._fragments.clear()  # entries of earlier versions
-        renderer = render.Renderer(graph, self.templates_dir, self.static_dir, self.base_url,
+        renderer = render.Renderer(books, self.templates_dir, self.static_dir, self.base_url,
                                    fragments=self._fragments, entry_stamp=fingerprints.entry,
                                    compiled=self._compiled)
         if signature != self._signature:  # templates, static files or code changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -38,13 +39,9 @@ class Month:
     entries: tuple[Entry, ...]
 
     @property
-    def label(self) -> str:
-        return PartialDate(self.year, self.month).display() if self.month else f"{self.year}, month not known"
-
-    @property
-    def short_label(self) -> str:
-        """The month's name alone, for navigation that already shows the year."""
-        return PartialDate(self.year, self.month).display().split(" ")[0] if self.month else "month not known"
+    def date(self) -> PartialDate:
+        """The month as a date; for the events known only to the year, the year."""
+        return PartialDate(self.year, self.month)
 
     @property
     def anchor(self) -> str:
@@ -97,7 +94,11 @@ def assemble(content: Content, diagnostics: Diagnostics, drafts: bool = False) -
     _warn_likely_duplicates(content, diagnostics)
     if content.site is None:
         return None
+    return link(content, drafts)
 
+
+def link(content: Content, drafts: bool = False) -> Timeline:
+    """The records joined up (their references already checked) and every index built."""
     ordered = sorted((event for event in content.events.values() if drafts or not event.draft), key=event_order)
     entries = tuple(
         Entry(
@@ -139,7 +140,14 @@ def assemble(content: Content, diagnostics: Diagnostics, drafts: bool = False) -
 
 
 def _by_name(records: dict) -> dict:
-    return dict(sorted(records.items(), key=lambda item: (item[1].name.casefold(), item[0])))
+    return dict(sorted(records.items(), key=lambda item: (alphabetical(item[1].name), item[0])))
+
+
+def alphabetical(name: str) -> str:
+    """A name's place in an alphabetical list: without case or accents, so that Álvaro comes
+    before Bruno and Suárez before Suazo, as readers of English and Spanish expect."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
 def _sources_in_order(sources: dict[str, Source]) -> dict[str, Source]:

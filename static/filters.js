@@ -31,6 +31,13 @@
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
   }
 
+  // The page gives the messages in its language, with {shown}, {total} and {chosen} to fill in.
+  function say(name, values) {
+    status.textContent = form.getAttribute("data-" + name).replace(/\{(\w+)\}/g, function (all, key) {
+      return key in values ? String(values[key]) : all;
+    });
+  }
+
   function chosenLabels(active) {
     return active.map(function (select) {
       return select.options[select.selectedIndex].text.replace(/ \(\d+\)$/, "");
@@ -59,11 +66,11 @@
     });
     reset.hidden = !active.length;  // nothing to undo yet
     if (!active.length) {
-      status.textContent = "Showing all " + entries.length + " events.";
+      say("all", { total: entries.length });
     } else if (shown) {
-      status.textContent = "Showing " + shown + " of " + entries.length + " events: " + chosenLabels(active) + ".";
+      say("some", { shown: shown, total: entries.length, chosen: chosenLabels(active) });
     } else {
-      status.textContent = "No events match " + chosenLabels(active) + ". Choose another filter or show all events.";
+      say("none", { chosen: chosenLabels(active) });
     }
   }
 

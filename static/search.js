@@ -8,6 +8,13 @@ const SHOWN = 20;
 document.querySelector(".search-fallback").hidden = true;  // shown only to browsers without JavaScript
 let pagefind = null;
 let latest = 0;
+const plural = new Intl.PluralRules(document.documentElement.lang || "en");
+
+// The page gives every message in its language (data-… on the form), with {name} to fill in.
+function say(name, values = {}) {
+  const text = form.dataset[name] || "";
+  return text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? String(values[key]) : all));
+}
 
 async function engine() {
   if (!pagefind) {
@@ -65,18 +72,19 @@ async function run(query) {
     status.textContent = "";
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = say("searching");
   try {
     const found = await (await engine()).search(words);
     const results = await Promise.all(found.results.slice(0, SHOWN).map((result) => result.data()));
     if (ticket !== latest) return;  // the reader has typed on; a later search will answer
     list.replaceChildren(...results.map(resultItem));
     const count = found.results.length;
-    status.textContent = count === 0 ? `No results for “${words}”.`
-      : `${count} result${count === 1 ? "" : "s"} for “${words}”` + (count > SHOWN ? `, showing the first ${SHOWN}.` : ".");
+    const counted = plural.select(count) === "one" ? "one" : "other";
+    status.textContent = count === 0 ? say("none", { words })
+      : say(counted, { count, words }) + (count > SHOWN ? say("more", { shown: SHOWN }) : ".");
   } catch (error) {
     if (ticket !== latest) return;
-    status.textContent = "Search is not available right now. Every event is also on the timeline.";
+    status.textContent = say("failed");
     throw error;
   }
 }

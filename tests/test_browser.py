@@ -55,21 +55,27 @@ def under(served_site: str, pattern: str = "") -> re.Pattern:
 
 # --- Every page type ------------------------------------------------------------------------
 
+EDITIONS = {"en": "", "es": "es/"}  # the Spanish edition mirrors every page under es/
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("kind", PAGE_TYPES)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_type_has_no_wcag_violations(page: Page, served_site, kind, scheme):
+def test_every_page_type_has_no_wcag_violations(page: Page, served_site, kind, scheme, edition):
     page.emulate_media(color_scheme=scheme)
-    page.goto(served_site + PAGE_TYPES[kind])
+    page.goto(served_site + EDITIONS[edition] + PAGE_TYPES[kind])
+    assert page.get_attribute("html", "lang") == edition
     if kind == "search":
         expect(page.locator(".search-results li").first).to_be_visible(timeout=10_000)
     violations = Axe().run(page, options=WCAG).response["violations"]
     assert {v["id"]: [n["target"] for n in v["nodes"]][:3] for v in violations} == {}
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_every_page_type_fits_a_phone_and_logs_no_errors(page: Page, served_site, console_errors, kind):
+def test_every_page_type_fits_a_phone_and_logs_no_errors(page: Page, served_site, console_errors, kind, edition):
     page.set_viewport_size(PHONE)
-    response = page.goto(served_site + PAGE_TYPES[kind])
+    response = page.goto(served_site + EDITIONS[edition] + PAGE_TYPES[kind])
     assert response.ok or kind == "404"
     page.wait_for_load_state("networkidle")
     assert no_sideways_scrolling(page)
@@ -335,3 +341,41 @@ def test_print_shows_the_timeline_and_source_addresses_without_the_controls(page
     page.goto(served_site + TAKEOVER)
     external = page.locator(".sources a[href^='http']").first
     assert external.get_attribute("href") in external.evaluate(printed)
+
+
+# --- Both languages -----------------------------------------------------------------------------
+
+def test_the_language_switch_lands_on_the_same_record_and_back(page: Page, served_site, console_errors):
+    page.set_viewport_size(PHONE)
+    page.goto(served_site + TAKEOVER)
+    english_title = page.get_by_role("heading", level=1).text_content()
+    switch = page.get_by_role("navigation", name="Language")
+    expect(switch.get_by_text("English")).to_have_attribute("aria-current", "true")
+    switch.get_by_role("link", name="español").click()
+    expect(page).to_have_url(served_site + "es/" + TAKEOVER)
+    assert page.get_attribute("html", "lang") == "es"
+    spanish_title = page.get_by_role("heading", level=1).text_content()
+    assert spanish_title.startswith("Hombres armados") and spanish_title != english_title
+    expect(page.get_by_role("navigation", name="Sitio").get_by_role("link", name="Cronología")).to_be_visible()
+    expect(page.locator(".event-date time").first).to_have_text("9 de enero de 2024")
+    page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English").click()
+    expect(page).to_have_url(served_site + TAKEOVER)
+    expect(page.get_by_role("heading", level=1)).to_have_text(english_title)
+    assert console_errors == []
+
+
+def test_spanish_search_finds_spanish_pages_and_answers_in_spanish(page: Page, served_site, console_errors):
+    page.goto(served_site + "es/search/?q=cárcel")
+    results = page.locator(".search-results li")
+    expect(results.first).to_be_visible(timeout=10_000)
+    expect(page.locator(".search-status")).to_have_text(re.compile(r"^\d+ resultados? para “cárcel”"))
+    hrefs = page.locator(".search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(href.startswith(urlsplit(served_site).path + "es/") for href in hrefs)
+    page.get_by_label("Buscar hechos, actores, temas y lugares").fill("zzzqqq")
+    expect(page.locator(".search-status")).to_have_text("No hay resultados para “zzzqqq”.", timeout=10_000)
+    assert console_errors == []
+
+
+def test_spanish_filters_speak_spanish(page: Page, served_site):
+    page.goto(served_site + "es/?topic=prison-crisis")
+    expect(page.locator(".filter-status")).to_have_text(re.compile(r"^Se muestran \d+ de \d+ hechos: Crisis carcelaria\.$"))

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from generator import opendata
 from generator.build import build, check
 from generator.model import ACTOR_KINDS
+from generator.editions import editions
 from generator.pages import plan_site
 from conftest import REAL_CONTENT, write_files
 
@@ -128,7 +129,7 @@ def test_the_schema_and_its_address_follow_the_base_url(content, tmp_path):
 def test_the_real_csv_has_one_row_per_event_with_documented_columns(real_site):
     with open(real_site / "data/events.csv", newline="", encoding="utf-8") as file:
         header = next(csv.reader(file))
-    assert header == [column.name for column in opendata.CSV_COLUMNS]
+    assert header == [column.name for column in opendata.csv_columns(("es",))]
     assert {"event_date", "date_precision", "title", "actors", "topics", "place", "latitude", "longitude",
             "sources", "year", "admin1", "notes"} <= set(header)
     rows = read_csv(real_site)
@@ -355,12 +356,12 @@ def test_calendar_dates_of_the_small_content(content):
 
 def test_the_plan_has_the_data_page_and_four_files_outside_the_sitemap(content):
     timeline, _ = check(content)
-    outputs = {output.path: output for output in plan_site(timeline)}
+    outputs = {output.path: output for output in plan_site(editions(timeline))}
     assert outputs["data/index.html"].template == "data.html"
     for kind, path in opendata.FILES.items():
         assert outputs[path].data == kind and not outputs[path].in_sitemap
     assert set(opendata.FILES) == set(opendata.RENDERERS)
-    sitemap = outputs["sitemap.xml"].context["urls"]
+    sitemap = [page.url for page in outputs["sitemap.xml"].context["pages"]]
     assert "data/" in sitemap and not any(url.startswith("data/events") for url in sitemap)
 
 
@@ -371,7 +372,7 @@ def test_the_data_page_links_every_file_and_documents_every_column(real_site):
     for path in opendata.FILES.values():
         assert f'href="/{path}"' in html, path
     rows = re.findall(r'<th scope="row">([a-z0-9_]+)</th>', html)
-    assert rows == [column.name for column in opendata.CSV_COLUMNS]
+    assert rows == [column.name for column in opendata.csv_columns(("es",))]
     assert html.count('<th scope="col">') == 2 and "<caption>" in html
     assert "<br><span class=\"note\">Example:</span> 2024-01-09</td>" in html
     assert "Date known only to the month" in html

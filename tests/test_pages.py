@@ -1,10 +1,11 @@
 from generator.build import check
+from generator.editions import editions
 from generator.pages import plan_site
 
 
 def test_the_plan_has_every_page_type_at_its_address(content):
     graph, _ = check(content)
-    plan = {output.path: output for output in plan_site(graph)}
+    plan = {output.path: output for output in plan_site(editions(graph))}
     expected = {
         "index.html", "events/2024-01-09-tc-television-takeover/index.html",
         "events/2024-01-internal-armed-conflict/index.html", "events/2024-01-17-prosecutor-killed/index.html",
@@ -20,7 +21,7 @@ def test_the_plan_has_every_page_type_at_its_address(content):
 
 def test_event_pages_know_their_neighbours_and_lists_are_in_date_order(content):
     graph, _ = check(content)
-    plan = {output.path: output for output in plan_site(graph)}
+    plan = {output.path: output for output in plan_site(editions(graph))}
     middle = plan["events/2024-01-17-prosecutor-killed/index.html"].context
     assert middle["before"].id == "2024-01-09-tc-television-takeover"
     assert middle["after"].id == "2024-01-internal-armed-conflict"
@@ -31,13 +32,13 @@ def test_event_pages_know_their_neighbours_and_lists_are_in_date_order(content):
 
 def test_the_sitemap_lists_pages_but_not_the_404_or_data(content):
     graph, _ = check(content)
-    outputs = plan_site(graph)
-    sitemap = next(o for o in outputs if o.path == "sitemap.xml")
-    assert "" in sitemap.context["urls"] and "events/2024-01-17-prosecutor-killed/" in sitemap.context["urls"]
-    assert not {"404.html", "feed.xml", "data/events.csv"} & set(sitemap.context["urls"])
-    assert len(sitemap.context["urls"]) == len(set(sitemap.context["urls"]))
+    outputs = plan_site(editions(graph))
+    sitemap = [page.url for page in next(o for o in outputs if o.path == "sitemap.xml").context["pages"]]
+    assert "" in sitemap and "events/2024-01-17-prosecutor-killed/" in sitemap
+    assert not {"404.html", "feed.xml", "data/events.csv"} & set(sitemap)
+    assert len(sitemap) == len(set(sitemap))
 
 
 def test_the_plan_is_the_same_every_time(content):
     graph, _ = check(content)
-    assert [o.path for o in plan_site(graph)] == [o.path for o in plan_site(graph)]
+    assert [o.path for o in plan_site(editions(graph))] == [o.path for o in plan_site(editions(graph))]
