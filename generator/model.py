@@ -622,7 +622,8 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
                if spec.translate == TRANSLATE and (spec.attribute or key) in values
                and (spec.attribute or key) not in translated and key not in block]
     written_notes = block.get("notes") if isinstance(block.get("notes"), dict) else {}
-    if any(cited.note and cited.source_id not in written_notes for cited in values.get("citations", ())):
+    if record.kind == "event" and any(cited.note and cited.source_id not in written_notes
+                                      for cited in values.get("citations", ())):  # actors' notes are not shown
         missing.append("notes")
     if missing:
         where = record.key_at(code) if code in record.data else record.at()

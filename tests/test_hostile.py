@@ -204,10 +204,13 @@ def hostile_records() -> dict:
         return "\n\n".join(f"{p}\n\nSome *Markdown* text around {p} and a [safe link](https://example.org/)."
                            if "\n" not in p else p for p in chosen) + "\n"
 
+    # Every record also carries its Spanish text (an es: block), as hostile as its English.
     places = {f"place-{n}": {"name": one("place.name"), "province": one("place.province"),
-                             **({"latitude": -2.19, "longitude": -79.89} if n % 2 == 0 else {})}
+                             **({"latitude": -2.19, "longitude": -79.89} if n % 2 == 0 else {}),
+                             "es": {"name": one("place.es.name")}}
               for n in range(N_PLACES)}
-    topics = {f"topic-{n}": {"name": one("topic.name"), "summary": markdown("topic.summary", 4)}
+    topics = {f"topic-{n}": {"name": one("topic.name"), "summary": markdown("topic.summary", 4),
+                             "es": {"name": one("topic.es.name"), "summary": markdown("topic.es.summary", 2)}}
               for n in range(N_TOPICS)}
     sources = {f"source-{n}": {"title": one("source.title"), "publisher": one("source.publisher"),
                                "published": f"2024-02-{n + 1:02d}", "author": one("source.author"),
@@ -217,7 +220,9 @@ def hostile_records() -> dict:
     actors = {f"actor-{n}": {"name": one("actor.name"), "kind": ("person", "criminal-group", "media")[n % 3],
                              "role": one("actor.role"), "aliases": several("actor.aliases", 3),
                              "summary": markdown("actor.summary", 3),
-                             "sources": [{"source": f"source-{n}", "note": one("actor.sources.note")}]}
+                             "sources": [{"source": f"source-{n}", "note": one("actor.sources.note")}],
+                             "es": {"name": one("actor.es.name"), "role": one("actor.es.role"),
+                                    "summary": markdown("actor.es.summary", 2)}}
               for n in range(N_ACTORS)}
     events = {}
     for n in range(N_EVENTS):
@@ -228,15 +233,22 @@ def hostile_records() -> dict:
             "actors": [f"actor-{n % N_ACTORS}", f"actor-{(n + 1) % N_ACTORS}"], "topics": [f"topic-{n % N_TOPICS}"],
             "importance": ("major", "notable", "minor")[n % 3], "summary": markdown("event.summary", 5),
             "sources": [{"source": f"source-{n % N_SOURCES}", "note": one("event.sources.note")},
-                        f"source-{(n + 1) % N_SOURCES}"]}
+                        f"source-{(n + 1) % N_SOURCES}"],
+            "es": {"title": one("event.es.title"), "summary": markdown("event.es.summary", 2),
+                   "notes": {f"source-{n % N_SOURCES}": one("event.es.notes")}}}
     site = {"title": " ".join(several("site.title", 3)), "description": " ".join(several("site.description", 4)),
             "base_url": SITE_URL, "language": "en", "time_zone": "America/Guayaquil",
-            "repository": HOSTILE_ADDRESSES[0], "edit_url": HOSTILE_ADDRESSES[3]}
+            "repository": HOSTILE_ADDRESSES[0], "edit_url": HOSTILE_ADDRESSES[3], "translations": ["es"],
+            "es": {"title": " ".join(several("site.es.title", 3)),
+                   "description": " ".join(several("site.es.description", 3))}}
     pages = {f"hostile-page-{n}": ({"title": one("page.title"), "description": one("page.description"),
                                     "menu": one("page.menu")}, markdown("page.body", 8))
              for n in range(N_PAGES)}
+    pages_es = {f"hostile-page-{n}.es": ({"title": one("page.es.title"), "description": one("page.es.description"),
+                                          "menu": one("page.es.menu")}, markdown("page.es.body", 3))
+                for n in range(N_PAGES)}
     return {"site": site, "event": events, "actor": actors, "topic": topics, "place": places, "source": sources,
-            "page": pages, "placed": placed}
+            "page": pages, "page_es": pages_es, "placed": placed}
 
 
 def write_hostile_content(root: Path, records: dict) -> Path:
@@ -247,7 +259,7 @@ def write_hostile_content(root: Path, records: dict) -> Path:
         for record_id, data in records[kind].items():
             (root / f"{kind}s" / f"{record_id}.yaml").write_text(_dump(data), encoding="utf-8")
     (root / "pages").mkdir()
-    for page_id, (front, body) in records["page"].items():
+    for page_id, (front, body) in {**records["page"], **records["page_es"]}.items():
         (root / "pages" / f"{page_id}.md").write_text(f"---\n{_dump(front)}---\n{body}", encoding="utf-8",
                                                       newline="")
     return root
@@ -298,6 +310,9 @@ def _text_fields() -> set[str]:
                 found.add(f"{kind}.{key}")
             elif spec.check is model.citations:
                 found.add(f"{kind}.sources.note")
+            if spec.translate:  # and its text in the site's other language
+                found.add(f"{kind}.es.{key}")
+    found |= {"event.es.notes", "page.es.body"}
     return found
 
 
@@ -454,7 +469,7 @@ def test_no_html_page_holds_anything_that_could_run(hostile):
         assert active_content_in(path.read_text(encoding="utf-8")) == [], path
         policies = root.xpath("//meta[@http-equiv]")
         assert len(policies) == 1 and policies[0].getparent().tag == "head", path
-        search = path == hostile.out / "search/index.html"
+        search = path.relative_to(hostile.out).as_posix() in ("search/index.html", "es/search/index.html")
         assert policies[0].get("content") == CSP.format(" 'wasm-unsafe-eval'" if search else ""), path
         own_scripts = [s.get("src") for s in root.iter("script") if s.get("src")]
         assert all((hostile.out / src.lstrip("/")).is_file() for src in own_scripts), path
@@ -533,9 +548,11 @@ def test_json_ld_cannot_close_its_script_and_keeps_every_text(hostile):
             data = json.loads(text)
             blocks += 1
             address = hostile.address(path)
+            spanish = address.startswith("es/") or address == "es"
+            address = address.removeprefix("es/")  # the Spanish edition's blocks hold its own texts
             if address.startswith("events/"):
                 event = hostile.records["event"][address.split("/")[1]]
-                assert data["name"] == hostile.value(event["title"])
+                assert data["name"] == hostile.value((event["es"] if spanish else event)["title"])
                 sources = [c["source"] if isinstance(c, dict) else c for c in event["sources"]]
                 assert [a["headline"] for a in data["citation"]] == [
                     hostile.value(hostile.records["source"][s]["title"]) for s in sources]
@@ -543,13 +560,14 @@ def test_json_ld_cannot_close_its_script_and_keeps_every_text(hostile):
                     hostile.records["source"][s]["url"] for s in sources]
             elif address.startswith("actors/"):
                 actor = hostile.records["actor"][address.split("/")[1]]
-                assert data["name"] == hostile.value(actor["name"])
+                assert data["name"] == hostile.value((actor["es"] if spanish else actor)["name"])
                 assert data["alternateName"] == [hostile.value(a) for a in actor["aliases"]]
             elif address == "":
-                assert (data["name"], data["description"]) == (hostile.value(site["title"]),
-                                                              hostile.value(site["description"]))
+                texts = site["es"] if spanish else site
+                assert (data["name"], data["description"]) == (hostile.value(texts["title"]),
+                                                              hostile.value(texts["description"]))
         assert len(JSON_LD.findall(raw)) == raw.count("<script type=\"application/ld+json\">"), path
-    assert blocks == N_EVENTS + N_ACTORS + 1
+    assert blocks == 2 * (N_EVENTS + N_ACTORS + 1)  # in both editions
 
 
 def as_xml_reads(text: str) -> str:
