@@ -16,7 +16,8 @@ from .timeline import Entry, Timeline
 
 VERSION = "1"  # raise when the cache's layout changes
 CODE_DIR = Path(__file__).resolve().parent
-LIBRARIES = ("Jinja2", "Markdown", "nh3", "python-dateutil")  # their output is part of ours
+LOCALES_DIR = CODE_DIR.parent / "locales"  # the interface's translations
+LIBRARIES = ("Jinja2", "Markdown", "nh3", "python-dateutil", "Babel")  # their output is part of ours
 
 
 class BuildCache:
@@ -104,9 +105,10 @@ def _library_signature() -> str:
 
 def code_signature(templates_dir: Path, static_dir: Path, settings: Iterable[Any]) -> str:
     """A hash of everything besides the content that shapes every output: the generator's code,
-    the templates, the static files, the libraries' versions and the build's settings."""
+    the templates, the static files, the translation catalogs, the libraries' versions and the
+    build's settings."""
     digest = hashlib.sha256(_library_signature().encode())
-    for folder in (CODE_DIR, templates_dir, static_dir):
+    for folder in (CODE_DIR, templates_dir, static_dir, LOCALES_DIR):
         for path in sorted(Path(folder).rglob("*")) if Path(folder).is_dir() else ():
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())

@@ -19,14 +19,14 @@ import jinja2
 from dateutil import tz
 from markupsafe import Markup
 
-from . import linkeddata, markup, opendata
+from . import cache, linkeddata, markup, opendata
 from .dates import PartialDate, month_name
 from .editions import Edition
 from .pages import Output
 from .timeline import Entry, Timeline
 
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = cache.LOCALES_DIR
 
 
 class Renderer:
@@ -171,15 +171,18 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
 
 def catalog(language: str) -> babel.support.Translations | gettext.NullTranslations:
     """The interface's text in `language`, from locales/<language>/LC_MESSAGES/messages.po (the
-    catalog is read as written: there is no compiled .mo file to forget to update)."""
-    return _catalog(language)
-
-
-@lru_cache(maxsize=None)
-def _catalog(language: str):
+    catalog is read as written: there is no compiled .mo file to forget to update). Read again
+    when the file changes, so that the preview shows a translator's save."""
     path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
         return gettext.NullTranslations()
+    return _catalog(path, language, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _catalog(path: Path, language: str, modified: int, size: int):
     with open(path, "rb") as file:
         messages = babel.messages.pofile.read_po(file, locale=language)
     compiled = io.BytesIO()

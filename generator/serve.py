@@ -74,7 +74,7 @@ class Preview:
 
     @property
     def watched(self) -> list[Path]:
-        return [self.content_dir, self.templates_dir, self.static_dir]
+        return [self.content_dir, self.templates_dir, self.static_dir, cache.LOCALES_DIR]
 
     def rebuild(self) -> bool:
         """Bring the site up to date with the files, drafts included; report to the terminal; never raise."""

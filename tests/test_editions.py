@@ -408,3 +408,18 @@ def test_the_catalog_translates_every_message_of_the_interface():
         for string in strings:
             assert set(re.findall(r"%\(\w+\)[sd]|\{\w+\}", string)) <= placeholders | {"%(num)d"}, message.id
             assert set(re.findall(r"</?\w+", string)) == set(re.findall(r"</?\w+", ids[0])), message.id
+
+
+def test_a_translators_save_reaches_rebuilds_and_the_preview(tmp_path, monkeypatch):
+    from generator import cache, render
+    locales = tmp_path / "locales"
+    catalog_file = locales / "es/LC_MESSAGES/messages.po"
+    catalog_file.parent.mkdir(parents=True)
+    catalog_file.write_text('msgid "Sources"\nmsgstr "Fuentes"\n', encoding="utf-8")
+    monkeypatch.setattr(cache, "LOCALES_DIR", locales)
+    monkeypatch.setattr(render, "LOCALES_DIR", locales)
+    signature = cache.code_signature(PROJECT / "templates", PROJECT / "static", ())
+    assert render.catalog("es").gettext("Sources") == "Fuentes"
+    catalog_file.write_text('msgid "Sources"\nmsgstr "Las fuentes"\n', encoding="utf-8")
+    assert render.catalog("es").gettext("Sources") == "Las fuentes"  # read again, not remembered
+    assert cache.code_signature(PROJECT / "templates", PROJECT / "static", ()) != signature  # re-rendered
