@@ -114,11 +114,15 @@ DATE_LOCALES = {"en": "en_001"}
 English writes the day first ("9 January 2024"), as the site always has and as Spanish does."""
 
 
+def _locale(language: str) -> str:
+    return DATE_LOCALES.get(language, language).replace("-", "_")
+
+
 @lru_cache(maxsize=65536)
 def _words(date: PartialDate, language: str) -> str:
     if date.month is None:
         return str(date.year)
-    locale = DATE_LOCALES.get(language, language).replace("-", "_")
+    locale = _locale(language)
     if date.day is None:
         return babel.dates.format_skeleton("yMMMM", date.first_day, locale=locale)
     return babel.dates.format_date(date.first_day, "long", locale=locale)
@@ -126,8 +130,7 @@ def _words(date: PartialDate, language: str) -> str:
 
 def month_name(month: int, language: str = "en") -> str:
     """A month's name on its own ("January", "enero"), for navigation that already shows the year."""
-    locale = DATE_LOCALES.get(language, language).replace("-", "_")
-    return babel.dates.get_month_names("wide", "stand-alone", locale=locale)[month]
+    return babel.dates.get_month_names("wide", "stand-alone", locale=_locale(language))[month]
 
 
 def _shape_hint(text: str) -> str:

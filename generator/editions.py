@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .model import (ACTOR_FIELDS, EVENT_FIELDS, NAME, PAGE_FIELDS, PLACE_FIELDS, SITE_FIELDS, TOPIC_FIELDS,
-                    Content, Event, Field)
+from .model import (ACTOR_FIELDS, EVENT_FIELDS, PAGE_FIELDS, PLACE_FIELDS, SITE_FIELDS, TOPIC_FIELDS, TRANSLATE,
+                    Content, Event, Field, untranslated_fields)
 from .timeline import Timeline, link
 
 
@@ -36,27 +36,21 @@ def translate(timeline: Timeline, code: str) -> Timeline:
     content.topics = {i: _translated(record, TOPIC_FIELDS, code) for i, record in timeline.topics.items()}
     content.places = {i: _translated(record, PLACE_FIELDS, code) for i, record in timeline.places.items()}
     content.sources = dict(timeline.sources)  # a source's title is its headline as published
-    content.pages = {i: _translated(page, {**PAGE_FIELDS, "body": Field(str, translate="text")}, code)
+    content.pages = {i: _translated(page, {**PAGE_FIELDS, "body": Field(str, translate=TRANSLATE)}, code)
                      for i, page in timeline.pages.items()}
     return link(content, drafts=True)  # the drafts in the timeline were already chosen
 
 
 def _translated(record: Any, fields: dict[str, Field], code: str) -> Any:
     text = record.translations.get(code, {})
-    changes: dict[str, Any] = {}
-    untranslated = set()
-    for key, spec in fields.items():
-        attribute = spec.attribute or key
-        if not spec.translate or getattr(record, attribute, None) in (None, ""):
-            continue
-        if attribute in text:
-            changes[attribute] = text[attribute]
-        elif spec.translate != NAME:  # a name the other language does not change is simply the same
-            untranslated.add(attribute)
-    if isinstance(record, Event):  # its notes on what each source supports
-        notes = text.get("notes", {})
-        if any(cited.note and cited.source_id not in notes for cited in record.citations):
-            untranslated.add("notes")
+    # a name the other language does not change is simply the same: only what it has is taken
+    changes = {spec.attribute or key: text[spec.attribute or key] for key, spec in fields.items()
+               if spec.translate and (spec.attribute or key) in text}
+    notes = text.get("notes", {})
+    citations = record.citations if isinstance(record, Event) else ()  # an event's notes on its sources
+    if citations:
         changes["citations"] = tuple(dataclasses.replace(cited, note=notes.get(cited.source_id, cited.note))
-                                     for cited in record.citations)
+                                     for cited in citations)
+    untranslated = untranslated_fields(fields, lambda attribute: getattr(record, attribute, None) not in (None, ""),
+                                       text, citations, notes)
     return dataclasses.replace(record, **changes, untranslated=frozenset(untranslated))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 from urllib.parse import urlsplit
 
 import babel
@@ -118,11 +118,6 @@ class Site:
     translations: Translations = field(default_factory=dict, hash=False)
     untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
     also_in: tuple[str, ...] = ()  # the other languages the site is published in (site.yaml's `translations`)
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        """Every language of the site, its own first."""
-        return (self.language, *self.also_in)
 
     def edit_address(self, path: str) -> str | None:
         """Where an editor changes the record at `path` (below content/), or None without a repository."""
@@ -618,19 +613,27 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
             translated[attribute] = spec.check(value)
         except FieldError as error:
             diagnostics.error(record.at(code, key, *error.path), f"{code}.{key}: {error}", error.hint)
-    missing = [key for key, spec in translatable.items()
-               if spec.translate == TRANSLATE and (spec.attribute or key) in values
-               and (spec.attribute or key) not in translated and key not in block]
     written_notes = block.get("notes") if isinstance(block.get("notes"), dict) else {}
-    if record.kind == "event" and any(cited.note and cited.source_id not in written_notes
-                                      for cited in values.get("citations", ())):  # actors' notes are not shown
-        missing.append("notes")
+    missing = untranslated_fields(fields, lambda attribute: attribute in values, block,
+                                  values.get("citations", ()) if record.kind == "event" else (), written_notes)
     if missing:
         where = record.key_at(code) if code in record.data else record.at()
         diagnostics.warning(where, f"not yet translated into {_language_name(code)}: {', '.join(missing)}",
                             f"add {' and '.join(repr(key + ':') for key in missing)} under '{code}:'; "
                             f"the {_language_name(code)} edition shows the original text, marked, until then")
     return translated
+
+
+def untranslated_fields(fields: dict[str, Field], has: Callable[[str], bool], written: Collection[str],
+                        citations: tuple[Citation, ...] = (), notes: Collection[str] = ()) -> list[str]:
+    """What a record has in its own language but not yet in another: each field that needs its
+    own text there (`has` it, not `written` in the other language), and "notes" when a source's
+    note is not in `notes`. One rule for the editor's warning and the edition's marks."""
+    missing = [spec.attribute or key for key, spec in fields.items()
+               if spec.translate == TRANSLATE and has(spec.attribute or key) and (spec.attribute or key) not in written]
+    if any(cited.note and cited.source_id not in notes for cited in citations):
+        missing.append("notes")
+    return missing
 
 
 def _check_notes(record: RawRecord, code: str, value: Any, cited: tuple[Citation, ...],
@@ -659,12 +662,19 @@ def _check_notes(record: RawRecord, code: str, value: Any, cited: tuple[Citation
     return notes
 
 
-def _language_name(code: str) -> str:
-    """A language's name in English, for messages to editors ("Spanish (es)")."""
+def language_name(code: str, in_language: str = "en") -> str | None:
+    """A language's name in another ("Spanish") or in itself (language_name("es", "es"):
+    "español"); None for a code Babel does not know."""
     try:
-        return f"{babel.Locale.parse(code.replace('-', '_')).get_display_name('en')} ({code})"
+        return babel.Locale.parse(code.replace("-", "_")).get_display_name(in_language.replace("-", "_"))
     except (ValueError, babel.UnknownLocaleError):
-        return f"'{code}'"
+        return None
+
+
+def _language_name(code: str) -> str:
+    """A language as messages to editors name it: "Spanish (es)"."""
+    name = language_name(code)
+    return f"{name} ({code})" if name else f"'{code}'"
 
 
 def _placeholder_path(value: Any, path: tuple = ()) -> tuple | None:

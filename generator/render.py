@@ -22,6 +22,7 @@ from markupsafe import Markup
 from . import cache, linkeddata, markup, opendata
 from .dates import PartialDate, month_name
 from .editions import Edition
+from .model import language_name
 from .pages import Output
 from .timeline import Entry, Timeline
 
@@ -46,7 +47,8 @@ class Renderer:
         self.site_url = (base_url or self.timeline.site.base_url).rstrip("/") + "/"
         self.assets = fingerprint(_read_assets(static_dir))
         fragments = {} if fragments is None else fragments
-        languages = [(edition.language, edition.prefix, language_name(edition.language)) for edition in editions]
+        languages = [(edition.language, edition.prefix, language_name(edition.language, edition.language)
+                      or edition.language) for edition in editions]
         self.envs = {}
         for edition in editions:
             env = _environment(templates_dir, edition, editions[0].language, self.site_url, self.assets,
@@ -198,14 +200,6 @@ def og_locale(code: str) -> str:
     likely = babel.core.get_global("likely_subtags").get(code, code)
     parts = likely.split("_")
     return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else code
-
-
-def language_name(code: str) -> str:
-    """A language's name in itself ("English", "español"), for the language switch."""
-    try:
-        return babel.Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
-    except (ValueError, babel.UnknownLocaleError):
-        return code
 
 
 def _atom_time(date: PartialDate, zone) -> str:
