@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,23 +15,23 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from lxml import etree
 
-from conftest import PROJECT, REAL_CONTENT, write_files
+from conftest import PROJECT, REAL_CONTENT, SMALL_CONTENT, write_files
 from generator import cli
 from generator.build import build, check
 from generator.editions import editions
 
+def in_spanish(name: str, block: str) -> str:
+    """A file of the small content set (conftest.SMALL_CONTENT) with an `es:` block added at its end."""
+    return SMALL_CONTENT[name].rstrip(" ") + textwrap.indent(textwrap.dedent(block).lstrip("\n"), " " * 8)
+
+
 SPANISH = {
-    "site.yaml": """
-        title: Test timeline
-        description: A small timeline for tests.
-        base_url: https://example.org/
-        language: en
+    "site.yaml": in_spanish("site.yaml", """
         translations: [es]
-        time_zone: America/Guayaquil
         es:
           title: Cronología de prueba
           description: Una pequeña cronología para pruebas.
-        """,
+        """),
     "pages/about.es.md": """
         ---
         title: Acerca de
@@ -38,55 +39,30 @@ SPANISH = {
         ---
         Cómo se hace esta cronología.
         """,
-    "actors/daniel-noboa.yaml": """
-        name: Daniel Noboa
-        kind: person
-        role: President of Ecuador
-        summary: |
-          President since November 2023.
-        sources: [cnn-2024-01-25-terror]
+    "actors/daniel-noboa.yaml": in_spanish("actors/daniel-noboa.yaml", """
         es:
           role: Presidente de Ecuador
           summary: Presidente desde noviembre de 2023.
-        """,
-    "actors/tc-television.yaml": "name: TC Televisión\nkind: media\n",
-    "topics/attacks-on-media.yaml": """
-        name: Attacks on the media
-        summary: Journalists under threat.
+        """),
+    "topics/attacks-on-media.yaml": in_spanish("topics/attacks-on-media.yaml", """
         es:
           name: Ataques contra la prensa
           summary: Periodistas amenazados.
-        """,
+        """),
     "places/ecuador.yaml": "name: Ecuador (nationwide)\nes:\n  name: Ecuador (todo el país)\n",
-    "events/2024-01-09-tc-television-takeover.yaml": """
-        title: Gunmen storm TC Televisión's studio during a live broadcast
-        date: 2024-01-09
-        place: guayaquil
-        actors: [tc-television]
-        topics: [attacks-on-media]
-        importance: major
-        summary: Armed men entered the studio on air.
-        sources:
-          - source: ap-2024-01-10-tv-station
-            note: the takeover and the arrests
+    "events/2024-01-09-tc-television-takeover.yaml": in_spanish("events/2024-01-09-tc-television-takeover.yaml", """
         es:
           title: Hombres armados irrumpen en el estudio de TC Televisión
           summary: Hombres armados entraron al estudio en vivo.
           notes:
             ap-2024-01-10-tv-station: la toma y las detenciones
-        """,
-    "events/2024-01-internal-armed-conflict.yaml": """
-        title: Noboa declares an internal armed conflict
-        date: 2024-01
-        place: ecuador
-        actors: [daniel-noboa]
-        topics: [attacks-on-media]
-        summary: The president declared an internal armed conflict.
-        sources: [cnn-2024-01-25-terror]
+        """),
+    "events/2024-01-internal-armed-conflict.yaml": in_spanish("events/2024-01-internal-armed-conflict.yaml", """
         es:
           title: Noboa declara un conflicto armado interno
           summary: El presidente declaró un conflicto armado interno.
-        """,
+        """),
+    # actors/tc-television.yaml needs nothing (its name is the same in Spanish), and
     # events/2024-01-17-prosecutor-killed.yaml keeps no translation: it is built in English, marked
 }
 UNTRANSLATED = "events/2024-01-17-prosecutor-killed"
@@ -157,7 +133,7 @@ def test_strict_makes_a_missing_translation_fail(bilingual, capsys):
     ({"events/2024-01-09-tc-television-takeover.yaml":
       SPANISH["events/2024-01-09-tc-television-takeover.yaml"].replace(
           "ap-2024-01-10-tv-station: la toma", "ap-2024-01-10-tv-statoin: la toma")},
-     "events/2024-01-09-tc-television-takeover.yaml:15: error: es.notes: the event does not cite "
+     "events/2024-01-09-tc-television-takeover.yaml:18: error: es.notes: the event does not cite "
      "'ap-2024-01-10-tv-statoin' | did you mean 'ap-2024-01-10-tv-station'?"),
     ({"pages/about.pt.md": "---\ntitle: Sobre\n---\nTexto.\n"},
      "pages/about.pt.md:1: error: the site is not published in 'pt' | add pt to 'translations:' in "
@@ -174,7 +150,7 @@ def test_a_mistake_in_a_translation_is_named_with_file_line_and_hint(bilingual, 
 def test_a_translation_left_out_of_the_notes_is_counted(bilingual):
     write_files(bilingual, {"events/2024-01-09-tc-television-takeover.yaml":
                             SPANISH["events/2024-01-09-tc-television-takeover.yaml"].split("  notes:")[0]})
-    assert ("events/2024-01-09-tc-television-takeover.yaml:11: warning: not yet translated into Spanish (es): "
+    assert ("events/2024-01-09-tc-television-takeover.yaml:14: warning: not yet translated into Spanish (es): "
             "notes") in "\n".join(problems(bilingual))
 
 
