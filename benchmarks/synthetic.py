@@ -43,7 +43,7 @@ def write_synthetic(root: Path, events: int = 10_000, seed: int = 2024) -> Path:
             f"longitude: {-80 + (i % 40) / 10}\n", encoding="utf-8")
     for i, source in enumerate(sources):
         year, month, day = 2020 + i % 6, 1 + i % 12, 1 + i % 28
-        url = f"url: https://news.example.org/{year}/{source}\n" if i % 3 else ""
+        url = f"url: https://news.example.org/{year}/{source}\n" if i % 3 else "offline: read in print\n"
         (root / "sources" / f"{source}.yaml").write_text(
             f"title: Report number {i}\npublisher: Publisher {i % 40}\npublished: {year}-{month:02d}-{day:02d}\n"
             f"{url}language: en\n", encoding="utf-8")
@@ -64,8 +64,8 @@ def write_synthetic(root: Path, events: int = 10_000, seed: int = 2024) -> Path:
                 f"topics: [{', '.join(sorted({topics[i % n_topics], rng.choice(topics)}))}]\n"
                 f"importance: {rng.choice(('major', 'notable', 'notable', 'minor'))}\n"
                 "summary: |\n"
-                f"  On this date the {words} story moved on. Officials *said* more than "
-                f"{rng.randrange(10, 5000)} people were affected.\n\n"
+                f"  On this date the {words} story moved on [@{sources[cited[0]]}]. Officials *said* more than "
+                f"{rng.randrange(10, 5000)} people were affected [{'; '.join('@' + sources[c] for c in cited)}].\n\n"
                 f"  A second paragraph adds [context](https://example.org/context/{i}) and detail.\n"
                 "sources:\n" + "".join(f"  - source: {sources[c]}\n    note: reports it\n" for c in cited))
         (root / "events" / f"{date}-event-{i:05d}.yaml").write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Runs the pipeline, stage after stage: load, model, timeline, editions, pages, render, write."""
+"""Runs the pipeline, stage after stage: load (with the history), model, timeline, editions, pages, render, write."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import cache, editions, load, markup, model, pages, render, search, timeline, write
+from . import cache, editions, history, load, markup, model, pages, render, search, timeline, write
 from .diagnostics import ContentError, Diagnostics, Problem
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def check(content_dir: Path, strict: bool = False, drafts: bool = False) -> tupl
     """Load, validate and link the content; the timeline is None when there are errors."""
     diagnostics = Diagnostics()
     raw = load.load_content(content_dir, diagnostics)
-    records = model.validate(raw, diagnostics)
+    records = model.validate(raw, diagnostics, history=history.read(content_dir))
     graph = timeline.assemble(records, diagnostics, drafts)
     failed = diagnostics.errors or (strict and diagnostics.warnings)
     return (None if failed else graph), diagnostics

@@ -51,6 +51,11 @@ def _translated(record: Any, fields: dict[str, Field], code: str) -> Any:
     if citations:
         changes["citations"] = tuple(dataclasses.replace(cited, note=notes.get(cited.source_id, cited.note))
                                      for cited in citations)
+    corrections = record.corrections if isinstance(record, Event) else ()
+    written = text.get("corrections", ())
+    if written:  # each correction's what and why, in order; the rest stay as written
+        changes["corrections"] = tuple(dataclasses.replace(correction, **written[index]) if index < len(written)
+                                       else correction for index, correction in enumerate(corrections))
     untranslated = untranslated_fields(fields, lambda attribute: getattr(record, attribute, None) not in (None, ""),
-                                       text, citations, notes)
+                                       text, citations, notes, corrections, written)
     return dataclasses.replace(record, **changes, untranslated=frozenset(untranslated))

@@ -4,16 +4,75 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
+from xml.etree import ElementTree
 
 import markdown
+import markdown.inlinepatterns
 import nh3
 
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "br", "hr",
                 "h2", "h3", "h4", "abbr", "sup", "sub", "q", "cite", "del", "table", "thead", "tbody",
                 "tr", "th", "td"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(),
+                      "sup": {"data-cite"},  # editors cannot write HTML, so only _Citations makes data-cite
+                      # a heading's anchor, written "## Heading {#anchor}", for links into a page
+                      "h2": {"id"}, "h3": {"id"}, "h4": {"id"}}
+_ANCHOR = re.compile(r"[a-z][a-z0-9-]*")
 URL_SCHEMES = {"http", "https", "mailto"}
+
+_SOURCE_KEY = r"@[a-z0-9]+(?:-[a-z0-9]+)*"
+CITATION = re.compile(rf"\[({_SOURCE_KEY}(?:\s*;\s*{_SOURCE_KEY})*)\](?![(\[])")
+"""Pandoc's citation syntax, the part editors use: [@source-id] or [@a; @b]."""
+_CITATION_LIKE = re.compile(r"\[\s*@[^\]\n]*\](?![(\[])")  # what an editor meant as one, well formed or not
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+_CITATION_MARK = re.compile(r'<sup data-cite="([a-z0-9 -]*)"></sup>')
+
+
+@dataclass(frozen=True)
+class Citing:
+    """A citation written in a text: where it starts, and the source ids it names (empty when it is
+    not well formed)."""
+    offset: int
+    written: str
+    source_ids: tuple[str, ...]
+
+
+def citations_in(text: str) -> list[Citing]:
+    """Every citation in a Markdown text, outside code spans, in order."""
+    code = [match.span() for match in _CODE_SPAN.finditer(text)]
+    found = []
+    for match in _CITATION_LIKE.finditer(text):
+        if any(start <= match.start() < end for start, end in code):
+            continue
+        wellformed = CITATION.fullmatch(match.group())
+        ids = tuple(part.strip()[1:] for part in wellformed.group(1).split(";")) if wellformed else ()
+        found.append(Citing(match.start(), match.group(), ids))
+    return found
+
+
+class _Citations(markdown.Extension):
+    """[@a; @b] becomes an empty <sup data-cite="a b">, which link_citations fills in with numbers
+    once it is known which record's sources they point to (the HTML is cached by text alone).
+    The space (or line break) before a citation goes with it, so the mark sits against the word it follows."""
+
+    class _Pattern(markdown.inlinepatterns.InlineProcessor):
+        def handleMatch(self, match, data):
+            element = ElementTree.Element("sup")
+            element.set("data-cite", " ".join(part.strip()[1:] for part in match.group(1).split(";")))
+            return element, match.start(0), match.end(0)
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # above links (160) and references (170), which would read [@a] as a reference
+        md.inlinePatterns.register(self._Pattern(r"\s*" + CITATION.pattern, md), "citation", 175)
+
+
+def link_citations(html: str, link: Callable[[str], str]) -> str:
+    """The citation marks in converted HTML, each filled in by `link` with the HTML for the
+    source ids it names (a space-separated string)."""
+    return _CITATION_MARK.sub(lambda match: link(match.group(1)), html) if "data-cite" in html else html
 
 
 class _NoRawHtml(markdown.Extension):
@@ -24,10 +83,13 @@ class _NoRawHtml(markdown.Extension):
         md.inlinePatterns.deregister("html")
 
 
-_converter = markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists", "tables"], output_format="html")
+_converter = markdown.Markdown(extensions=[_NoRawHtml(), _Citations(), "attr_list", "sane_lists", "tables"],
+                               output_format="html")
 
 
 def _keep_safe_links(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":  # prefixed, so that no anchor can take the name of one of the page's own elements
+        return "section-" + value if _ANCHOR.fullmatch(value) else None
     if attribute == "href":
         # nh3 already drops unknown schemes; also drop protocol-relative and backslash tricks,
         # which browsers resolve to another host.

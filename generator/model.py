@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection
@@ -12,10 +13,13 @@ from dateutil import tz
 
 from .dates import DateError, PartialDate
 from .diagnostics import Diagnostics, Location, describe, did_you_mean
+from .markup import citations_in
 from .load import CONTROL_CHARACTER, CONTROL_CHARACTERS as _CONTROL, RawContent, RawRecord
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IMPORTANCE = ("major", "notable", "minor")
+SOURCE_KINDS = ("wire-agency", "newspaper", "magazine", "broadcaster", "news-website", "official-statement",
+                "ngo-report", "research", "other")
 ACTOR_KINDS = ("person", "criminal-group", "government", "security-force", "institution",
                "media", "country", "international-body")
 RESERVED_PAGE_IDS = {"events", "actors", "topics", "places", "sources", "data", "static", "feed",
@@ -39,6 +43,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A change to an event after it was published: when, what changed, and why."""
+
+    date: PartialDate
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     file: str
@@ -53,6 +66,10 @@ class Event:
     topic_ids: tuple[str, ...] = ()
     importance: str = "notable"
     draft: bool = False  # built only on request (--drafts), never published
+    disputed: str | None = None  # what the editor found disputed; None when nothing is
+    corrections: tuple[Correction, ...] = ()
+    first_published: PartialDate | None = None  # from the repository's history, when there is one
+    last_updated: PartialDate | None = None  # from the history, or else the newest correction
     translations: Translations = field(default_factory=dict, hash=False)
     untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
 
@@ -77,6 +94,7 @@ class Topic:
     file: str
     name: str
     summary: str = ""
+    citations: tuple[Citation, ...] = ()
     translations: Translations = field(default_factory=dict, hash=False)
     untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
 
@@ -104,6 +122,10 @@ class Source:
     author: str | None = None
     language: str | None = None
     archived_url: str | None = None
+    kind: str | None = None  # one of SOURCE_KINDS
+    via: str | None = None  # the agency or outlet that wrote the story, when the publisher republished it
+    original_id: str | None = None  # the source this one republishes or translates
+    offline: str | None = None  # why there is no address to give readers
 
 
 @dataclass(frozen=True)
@@ -338,6 +360,51 @@ def citations(value: Any) -> tuple[Citation, ...]:
     return checked
 
 
+_CORRECTION_KEYS = {"date": "the day it was corrected, YYYY-MM-DD", "what": "what changed, in one line",
+                    "why": "why, in one line"}
+
+
+def _entry_fields(value: Any, keys: dict[str, str], what: str) -> dict:
+    """A list item written as a mapping with exactly these keys (their help text as values)."""
+    if not isinstance(value, dict):
+        raise FieldError(f"expected {what} with {', '.join(repr(key + ':') for key in keys)}, found {describe(value)}")
+    for key in value:
+        if key not in keys:
+            raise FieldError(f"unknown field '{key}' in {what}",
+                             did_you_mean(str(key), keys) or f"{what} has {', '.join(keys)}", (key,), on_key=True)
+    for key, help_text in keys.items():
+        if key not in value:
+            raise FieldError(f"{what} needs '{key}:'", f"add '{key}:' ({help_text})")
+    return value
+
+
+@accepts({"type": "array", "items": {
+    "type": "object", "required": list(_CORRECTION_KEYS), "additionalProperties": False,
+    "properties": {"date": {"type": "string", "pattern": r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"},
+                   "what": line.json_schema, "why": line.json_schema}}})
+def corrections(value: Any) -> tuple[Correction, ...]:
+    if not isinstance(value, list):
+        raise FieldError(f"expected a list of corrections, found {describe(value)}",
+                         "write each correction as '- date: YYYY-MM-DD' with 'what:' and 'why:' under it")
+    checked = []
+    for index, item in enumerate(value):
+        try:
+            item = _entry_fields(item, _CORRECTION_KEYS, "a correction")
+        except FieldError as error:
+            raise FieldError(str(error), error.hint, (index,) + error.path, error.on_key) from None
+        values = {}
+        for key, check in (("date", date), ("what", line), ("why", line)):
+            try:
+                values[key] = check(item[key])
+            except FieldError as error:
+                raise FieldError(str(error), error.hint, (index, key) + error.path) from None
+        if values["date"].precision != "day":
+            raise FieldError(f"a correction's date needs the day, not only {values['date']}",
+                             "write the day it was corrected: YYYY-MM-DD", (index, "date"))
+        checked.append(Correction(**values))
+    return tuple(checked)
+
+
 @dataclass(frozen=True)
 class Field:
     check: Callable[[Any], Any]
@@ -360,19 +427,23 @@ EVENT_FIELDS = {
     "topics": Field(list_of(record_id), attribute="topic_ids", help="topic ids: file names in content/topics/"),
     "importance": Field(one_of(*IMPORTANCE), help="major (the turning points), notable (the default) or minor"),
     "draft": Field(flag, help="true keeps the event out of the published site"),
-    "summary": Field(text, True, help="Markdown, in our own words", translate=TRANSLATE),
+    "summary": Field(text, True, help="Markdown, in our own words; cite sources as [@source-id]", translate=TRANSLATE),
     "sources": Field(citations, True, attribute="citations", help="at least one source"),
+    "disputed": Field(line, help="what is disputed about this event, when sources or parties disagree",
+                      translate=TRANSLATE),
+    "corrections": Field(corrections, help="changes after publication: date, what and why"),
 }
 ACTOR_FIELDS = {
     "name": Field(line, True, help="the name the sources use", translate=NAME),
     "kind": Field(one_of(*ACTOR_KINDS), True, help="what sort of actor this is"),
     "role": Field(line, help="one line: who they are", translate=TRANSLATE), "aliases": Field(list_of(line), help="other names"),
-    "summary": Field(text, help="Markdown, in our own words", translate=TRANSLATE),
+    "summary": Field(text, help="Markdown, in our own words; cite sources as [@source-id]", translate=TRANSLATE),
     "sources": Field(citations, attribute="citations", help="the sources of the summary"),
 }
 TOPIC_FIELDS = {"name": Field(line, True, help="the topic's name", translate=TRANSLATE),
-                "summary": Field(text, help="Markdown; give figures with the source that states them",
-                                 translate=TRANSLATE)}
+                "summary": Field(text, help="Markdown; give figures with the source that states them, as [@source-id]",
+                                 translate=TRANSLATE),
+                "sources": Field(citations, attribute="citations", help="the sources of the summary")}
 PLACE_FIELDS = {
     "name": Field(line, True, help="the place's name", translate=NAME), "province": Field(line, help="the province it is in"),
     "latitude": Field(number(-90, 90), help="decimal degrees"),
@@ -380,11 +451,17 @@ PLACE_FIELDS = {
 }
 SOURCE_FIELDS = {
     "title": Field(line, True, help="the headline as published"),
-    "publisher": Field(line, True, help="the outlet or agency"),
+    "publisher": Field(line, True, help="the outlet or agency whose copy you read"),
     "published": Field(date, True, help="YYYY, YYYY-MM or YYYY-MM-DD"),
     "url": Field(web_address, help="the article's address, only where known"),
     "author": Field(line), "language": Field(language, help="a code such as en or es"),
-    "archived_url": Field(web_address, help="an archived copy"),
+    "archived_url": Field(web_address, help="an archived copy, such as one in the Wayback Machine"),
+    "kind": Field(one_of(*SOURCE_KINDS), help="what sort of source this is"),
+    "via": Field(line, help="the agency or outlet that wrote the story, when the publisher republished it "
+                            "(a wire story): the two count as one source"),
+    "original": Field(record_id, attribute="original_id",
+                      help="the id of the source this one republishes or translates: the two count as one"),
+    "offline": Field(line, help="why there is no address for readers, when neither url nor archived_url is known"),
 }
 SITE_FIELDS = {
     "title": Field(line, True, help="the site's name", translate=TRANSLATE),
@@ -409,17 +486,26 @@ SCHEMAS = {
 
 # --- Validation --------------------------------------------------------------------------
 
-def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None) -> Content:
+History = dict
+"""When each content file was first published and last changed, from the repository's history:
+{"events/x.yaml": (first, last)} as datetimes in UTC (see generator/history.py)."""
+
+
+def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None,
+             history: History | None = None) -> Content:
     """Every record that has the right shape, typed; every problem reported to diagnostics.
-    With a memo (the preview keeps one), a raw record seen last time is not checked again."""
+    With a memo (the preview keeps one), a raw record seen last time is not checked again.
+    Events take their dates of publication from `history`."""
     content = Content()
     languages: tuple[str, ...] = ()
+    zone = dt.timezone.utc
     if raw.site is not None:
         values = _check_fields(raw.site, SITE_FIELDS, diagnostics, _site_languages(raw.site, diagnostics))
         if values is not None and _has_required(values, SITE_FIELDS):
             values["base_url"] = values["base_url"].rstrip("/") + "/"
             content.site = Site(**values)
             languages = content.site.also_in
+            zone = tz.gettz(content.site.time_zone) or zone
     previous = dict(memo or {})
     if memo is not None:
         memo.clear()
@@ -427,10 +513,11 @@ def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None
         target = getattr(content, kind + "s")
         for record in raw.records.get(kind, []):
             known = previous.get(id(record))
-            if known is None or known[0] is not record or known[1] != languages:
+            dates = (history or {}).get(f"{kind}s/{record.id}.yaml") if kind == "event" else None
+            if known is None or known[0] is not record or known[1] != (languages, dates, zone):
                 found = Diagnostics()
-                known = (record, languages, *_validate_record(record, kind, cls, fields, found, languages),
-                         found.problems)
+                known = (record, (languages, dates, zone),
+                         *_validate_record(record, kind, cls, fields, found, languages, dates, zone), found.problems)
             if memo is not None:
                 memo[id(record)] = known
             _, _, located, typed, problems = known
@@ -511,8 +598,9 @@ def _site_languages(site: RawRecord, diagnostics: Diagnostics) -> tuple[str, ...
         return ()  # reported with the other fields
 
 
-def _validate_record(record: RawRecord, kind: str, cls: type, fields: dict,
-                     diagnostics: Diagnostics, languages: tuple[str, ...] = ()) -> tuple[bool, Any]:
+def _validate_record(record: RawRecord, kind: str, cls: type, fields: dict, diagnostics: Diagnostics,
+                     languages: tuple[str, ...] = (), dates: tuple | None = None,
+                     zone: dt.tzinfo | None = None) -> tuple[bool, Any]:
     """Whether the record is known by its id (its references count), and the typed record if it is valid."""
     if not _check_id(record, diagnostics):
         return False, None
@@ -521,9 +609,25 @@ def _validate_record(record: RawRecord, kind: str, cls: type, fields: dict,
         return False, None
     if kind == "event":
         _check_event(record, values, diagnostics)
+        _date_publication(values, dates, zone)
+    if "summary" in fields and "sources" in fields:
+        _check_citation_marks(record, values, diagnostics)
     if _has_required(values, fields):
         return True, cls(id=record.id, file=record.file, **values)
     return True, None
+
+
+def _date_publication(values: dict, dates: tuple | None, zone: dt.tzinfo | None) -> None:
+    """An event's days of first publication and last change, in the site's time zone, from the
+    repository's history; without one, its newest correction (if any) is its last change."""
+    newest_correction = max((correction.date for correction in values.get("corrections", ())),
+                            key=lambda day: day.sort_key, default=None)
+    if dates:
+        first, last = (PartialDate.of(moment.astimezone(zone).date()) for moment in dates)
+        values["first_published"] = first
+        values["last_updated"] = max(last, newest_correction, key=lambda day: day.sort_key) if newest_correction else last
+    elif newest_correction:
+        values["last_updated"] = newest_correction
 
 
 def _check_id(record: RawRecord, diagnostics: Diagnostics) -> bool:
@@ -587,10 +691,14 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
                           f"indent the {_language_name(code)} text under '{code}:', such as '  title: ...'")
         return translated
     translatable = {key: spec for key, spec in fields.items() if spec.translate}
-    allowed = [*translatable, *(["notes"] if record.kind == "event" else [])]
+    allowed = [*translatable, *(["notes", "corrections"] if record.kind == "event" else [])]
     for key, value in block.items():
         if key == "notes" and record.kind == "event":
             translated["notes"] = _check_notes(record, code, value, values.get("citations", ()), diagnostics)
+            continue
+        if key == "corrections" and record.kind == "event":
+            translated["corrections"] = _check_translated_corrections(record, code, value,
+                                                                      values.get("corrections", ()), diagnostics)
             continue
         spec = translatable.get(key)
         if spec is None:
@@ -614,8 +722,11 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
         except FieldError as error:
             diagnostics.error(record.at(code, key, *error.path), f"{code}.{key}: {error}", error.hint)
     written_notes = block.get("notes") if isinstance(block.get("notes"), dict) else {}
+    is_event = record.kind == "event"
     missing = untranslated_fields(fields, lambda attribute: attribute in values, block,
-                                  values.get("citations", ()) if record.kind == "event" else (), written_notes)
+                                  values.get("citations", ()) if is_event else (), written_notes,
+                                  values.get("corrections", ()) if is_event else (),
+                                  translated.get("corrections", ()))
     if missing:
         where = record.key_at(code) if code in record.data else record.at()
         diagnostics.warning(where, f"not yet translated into {_language_name(code)}: {', '.join(missing)}",
@@ -625,15 +736,102 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
 
 
 def untranslated_fields(fields: dict[str, Field], has: Callable[[str], bool], written: Collection[str],
-                        citations: tuple[Citation, ...] = (), notes: Collection[str] = ()) -> list[str]:
+                        citations: tuple[Citation, ...] = (), notes: Collection[str] = (),
+                        corrections: tuple[Correction, ...] = (), corrections_written: tuple = ()) -> list[str]:
     """What a record has in its own language but not yet in another: each field that needs its
-    own text there (`has` it, not `written` in the other language), and "notes" when a source's
-    note is not in `notes`. One rule for the editor's warning and the edition's marks."""
+    own text there (`has` it, not `written` in the other language), "notes" when a source's
+    note is not in `notes`, and "corrections" when there are fewer corrections written than there
+    are. One rule for the editor's warning and the edition's marks."""
     missing = [spec.attribute or key for key, spec in fields.items()
                if spec.translate == TRANSLATE and has(spec.attribute or key) and (spec.attribute or key) not in written]
     if any(cited.note and cited.source_id not in notes for cited in citations):
         missing.append("notes")
+    if len(corrections_written) < len(corrections):
+        missing.append("corrections")
     return missing
+
+
+def _check_translated_corrections(record: RawRecord, code: str, value: Any, originals: tuple[Correction, ...],
+                                  diagnostics: Diagnostics) -> tuple[dict[str, str], ...]:
+    """An event's corrections in one other language: 'what' and 'why' of each, in the same order."""
+    keys = {"what": _CORRECTION_KEYS["what"], "why": _CORRECTION_KEYS["why"]}
+    if not isinstance(value, list):
+        diagnostics.error(record.at(code, "corrections"), f"{code}.corrections: expected a list, found {describe(value)}",
+                          "write one '- what: ...' with 'why: ...' for each correction, in the same order")
+        return ()
+    if len(value) > len(originals):
+        diagnostics.error(record.at(code, "corrections", len(originals)),
+                          f"{code}.corrections: there are {len(value)} here but {len(originals)} in 'corrections:'",
+                          "translate each correction once, in the same order; remove the extra ones")
+        return ()
+    translated = []
+    for index, item in enumerate(value):
+        try:
+            item = _entry_fields(item, keys, "a translated correction")
+            translated.append({key: line(item[key]) for key in keys})
+        except FieldError as error:
+            where = record.key_at if error.on_key else record.at
+            diagnostics.error(where(code, "corrections", index, *error.path),
+                              f"{code}.corrections[{index + 1}]: {error}", error.hint)
+            return ()
+    return tuple(translated)
+
+
+def _check_citation_marks(record: RawRecord, values: dict, diagnostics: Diagnostics) -> None:
+    """The summary's citations, and each translation's, against the record's `sources:`: citing
+    a source it does not list is an error; a listed source that a summary never cites, a warning."""
+    if "sources" in record.data and "citations" not in values:
+        return  # the list itself is wrong (or empty): that is the problem to fix first
+    if record.kind == "event" and not values.get("citations"):
+        return
+    listed = [cited.source_id for cited in values.get("citations", ())]
+    texts = [(("summary",), record.data.get("summary"))]
+    for code in values.get("translations", {}):
+        block = record.data.get(code)
+        if isinstance(block, dict) and "summary" in block:
+            texts.append(((code, "summary"), block["summary"]))
+    for path, written in texts:
+        if not isinstance(written, str):
+            continue  # reported as a wrong value already
+        name = ".".join(path)
+        cited = set()
+        for citing in citations_in(written):
+            where = _within(record, path, written, citing.offset)
+            if not citing.source_ids:
+                diagnostics.error(where, f"{name}: '{citing.written}' is not a citation",
+                                  "write [@source-id], or [@a; @b] for several, with ids as in content/sources/")
+                continue
+            for source_id in citing.source_ids:
+                cited.add(source_id)
+                if source_id not in listed:
+                    diagnostics.error(where, f"{name}: cites '{source_id}', which the {record.kind} does not list "
+                                      "under 'sources:'", did_you_mean(source_id, listed)
+                                      or f"add '- source: {source_id}' to 'sources:', or cite one of its sources")
+        if "citations" not in values or not written.strip():
+            continue
+        for index, source_id in enumerate(listed):
+            if source_id not in cited:
+                where = record.at("sources", index, "source") if path == ("summary",) else record.key_at(*path)
+                diagnostics.warning(where, f"{name} never cites the source '{source_id}'",
+                                    f"add [@{source_id}] after the claim it supports"
+                                    + ("" if path == ("summary",) else ", as the original summary does"))
+
+
+def _within(record: RawRecord, path: tuple, written: str, offset: int) -> Location:
+    """Where a character of a text value is written: exact in a literal block (|), where lines are
+    kept as written; the value's start otherwise."""
+    start = record.at(*path)
+    lines = record.yaml_text.splitlines()
+    line_index = start.line - 1 - record.yaml_line
+    style = lines[line_index][start.column - 1:start.column] if 0 <= line_index < len(lines) else ""
+    if style != "|":
+        return start
+    before = written[:offset]
+    row = before.count("\n")
+    first_line = start.line + 1
+    content_line = lines[first_line - 1 - record.yaml_line] if first_line - 1 - record.yaml_line < len(lines) else ""
+    indent = len(content_line) - len(content_line.lstrip(" "))
+    return Location(record.file, first_line + row, indent + len(before) - (before.rfind("\n") + 1) + 1)
 
 
 def _check_notes(record: RawRecord, code: str, value: Any, cited: tuple[Citation, ...],

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from . import markup
 from .dates import PartialDate
-from .model import ACTOR_KINDS, ID_PATTERN, IMPORTANCE, Source
-from .timeline import Entry, Timeline
+from .model import ACTOR_KINDS, ID_PATTERN, IMPORTANCE, SOURCE_KINDS, Source
+from .timeline import STATUSES, Entry, Timeline
 
 FILES = {"json": "data/events.json", "schema": "data/events.schema.json", "csv": "data/events.csv",
          "ics": "data/events.ics"}
@@ -54,7 +54,14 @@ def event_record(entry: Entry, site_url: str) -> dict:
         "actors": [{"id": a.id, "name": a.name, "kind": a.kind} for a in entry.actors],
         "topics": [{"id": t.id, "name": t.name} for t in entry.topics],
         "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "published": s.published.iso,
-                     "url": s.url, "note": cited.note} for s, cited in entry.sources],
+                     "url": s.url, "archived_url": s.archived_url, "kind": s.kind, "via": s.via,
+                     "original": s.original_id, "note": cited.note} for s, cited in entry.sources],
+        "status": entry.status,
+        "independent_sources": entry.independent,
+        "disputed": event.disputed,
+        "corrections": [{"date": c.date.iso, "what": c.what, "why": c.why} for c in event.corrections],
+        "first_published": event.first_published.iso if event.first_published else None,
+        "last_updated": event.last_updated.iso if event.last_updated else None,
     }
 
 
@@ -64,9 +71,13 @@ def translations_record(entry: Entry, site_url: str, languages: tuple[str, ...])
     for code in languages:
         text = entry.event.translations.get(code, {})
         notes = text.get("notes", {})
+        corrections = text.get("corrections", ())
         translated[code] = {"url": f"{site_url}{code}/events/{entry.id}/", "title": text.get("title"),
                             "summary": text.get("summary"),
-                            "notes": [notes.get(cited.source_id) for _, cited in entry.sources]}
+                            "notes": [notes.get(cited.source_id) for _, cited in entry.sources],
+                            "disputed": text.get("disputed"),
+                            "corrections": [corrections[i] if i < len(corrections) else None
+                                            for i in range(len(entry.event.corrections))]}
     return translated
 
 
@@ -107,7 +118,8 @@ def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
     schema_url = site_url + FILES["schema"]
     event = strict(
         ["id", "url", "title", "date", "date_precision", "end_date", "approximate", "importance", "summary",
-         "place", "actors", "topics", "sources", "translations"],
+         "place", "actors", "topics", "sources", "status", "independent_sources", "disputed", "corrections",
+         "first_published", "last_updated", "translations"],
         {
             "id": {"$ref": "#/$defs/id", "description": "The event's id, also its address below /events/."},
             "url": {"$ref": "#/$defs/web_address", "description": "The event's page."},
@@ -123,6 +135,21 @@ def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
             "actors": {"type": "array", "items": {"$ref": "#/$defs/actor"}},
             "topics": {"type": "array", "items": {"$ref": "#/$defs/topic"}},
             "sources": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/source"}},
+            "status": {"enum": list(STATUSES),
+                       "description": "confirmed: two or more independent sources; single-source: one; "
+                                      "disputed: the editors found it disputed (see disputed)."},
+            "independent_sources": {"type": "integer", "minimum": 1,
+                                    "description": "The sources counted once per newsroom: copies of one story "
+                                                   "and stories of one publisher count once."},
+            "disputed": {**nullable("#/$defs/text"), "description": "What is disputed; null when nothing is."},
+            "corrections": {"type": "array", "items": {"$ref": "#/$defs/correction"},
+                            "description": "Changes made after the event was published, oldest first."},
+            "first_published": {**nullable("#/$defs/day"),
+                                "description": "When the event was added, from the repository's history; null "
+                                               "when the data was built without it."},
+            "last_updated": {**nullable("#/$defs/day"),
+                             "description": "When the event last changed: from the history, or its newest "
+                                            "correction; null when neither is known."},
             "translations": {
                 "type": "object", "additionalProperties": {"$ref": "#/$defs/translation"},
                 "propertyNames": {"enum": list(timeline.site.also_in)},
@@ -172,19 +199,34 @@ def events_schema(timeline: Timeline, site_url: str) -> dict[str, Any]:
                 "id": {"$ref": "#/$defs/id"}, "name": {"$ref": "#/$defs/text"}, "kind": {"enum": list(ACTOR_KINDS)},
             }),
             "topic": strict(["id", "name"], {"id": {"$ref": "#/$defs/id"}, "name": {"$ref": "#/$defs/text"}}),
-            "translation": strict(["url", "title", "summary", "notes"], {
+            "day": {"type": "string", "pattern": DATE_PATTERNS["day"]},
+            "correction": strict(["date", "what", "why"], {
+                "date": {"$ref": "#/$defs/day"}, "what": {"$ref": "#/$defs/text"}, "why": {"$ref": "#/$defs/text"}}),
+            "translation": strict(["url", "title", "summary", "notes", "disputed", "corrections"], {
                 "url": {"$ref": "#/$defs/web_address", "description": "The event's page in that language."},
                 "title": {**nullable("#/$defs/text"), "description": "Null until it is translated."},
                 "summary": {**nullable("#/$defs/text"), "description": "In Markdown; null until it is translated."},
                 "notes": {"type": "array", "items": nullable("#/$defs/text"),
                           "description": "Each source's note, in the order of sources; null where not translated."},
+                "disputed": {**nullable("#/$defs/text"), "description": "Null when nothing is disputed or it is "
+                                                                         "not yet translated."},
+                "corrections": {"type": "array", "items": {"anyOf": [
+                    strict(["what", "why"], {"what": {"$ref": "#/$defs/text"}, "why": {"$ref": "#/$defs/text"}}),
+                    {"type": "null"}]}, "description": "Each correction's what and why, in the order of "
+                                                       "corrections; null where not translated."},
             }),
-            "source": strict(["id", "title", "publisher", "published", "url", "note"], {
+            "source": strict(["id", "title", "publisher", "published", "url", "archived_url", "kind", "via",
+                              "original", "note"], {
                 "id": {"$ref": "#/$defs/id"},
                 "title": {"$ref": "#/$defs/text", "description": "The headline."},
-                "publisher": {"$ref": "#/$defs/text"},
+                "publisher": {"$ref": "#/$defs/text", "description": "The outlet whose copy was read."},
                 "published": {"$ref": "#/$defs/date"},
                 "url": {**nullable("#/$defs/web_address"), "description": "Null where the address is not known."},
+                "archived_url": {**nullable("#/$defs/web_address"), "description": "An archived copy, where known."},
+                "kind": {"anyOf": [{"enum": list(SOURCE_KINDS)}, {"type": "null"}]},
+                "via": {**nullable("#/$defs/text"), "description": "The agency or outlet that wrote the story, "
+                                                                   "when the publisher republished it."},
+                "original": {**nullable("#/$defs/id"), "description": "The id of the source this one republishes."},
                 "note": {**nullable("#/$defs/text"), "description": "What this source supports in the event."},
             }),
         },
@@ -209,8 +251,13 @@ class Column:
 
 # The catalogs' extraction reads Column()'s second argument as a message, and takes a name `_`
 # inside the call for gettext: the values below never call a throwaway variable `_`.
+def _publisher(source: Source) -> str:
+    """The outlet, with the agency that wrote the story when it republished another's."""
+    return f"{source.publisher} (via {source.via})" if source.via else source.publisher
+
+
 def _source_words(source: Source) -> str:
-    return f"{source.publisher}: {source.title} ({source.published.iso})"
+    return f"{_publisher(source)}: {source.title} ({source.published.iso})"
 
 
 def _addresses(entry: Entry) -> str:
@@ -253,12 +300,17 @@ CSV_COLUMNS = (
     Column("notes", "The summary, as plain text on one line (ACLED's notes).",
            "On 9 January 2024 armed men in hoods burst into TC Televisión's studio…",
            lambda e, u: markup.plain_text(e.event.summary)),
-    Column("sources", "Each source as “publisher: headline (date published)”, separated by semicolons.",
-           "AP (via Arkansas Democrat-Gazette): Armed men break into Ecuador TV station (2024-01-10); …",
+    Column("sources", "Each source as “publisher: headline (date published)”, separated by semicolons; a "
+                      "story republished from an agency names it: “publisher (via agency)”.",
+           "Arkansas Democrat-Gazette (via AP): Armed men break into Ecuador TV station (2024-01-10); …",
            lambda e, u: LIST_SEPARATOR.join(_source_words(source) for source, cited in e.sources)),
     Column("source_urls", "The addresses of the sources that have one, separated by spaces.",
            "https://eluniverso.com/noticias/ecuador/… https://…",
            lambda e, u: _addresses(e)),
+    Column("status", "How well sourced the event is: confirmed (two or more independent sources), single-source, "
+                     "or disputed.", "confirmed", lambda e, u: e.status),
+    Column("independent_sources", "How many of the sources are independent: copies of one story, and stories "
+                                  "of one publisher, count once.", "2", lambda e, u: e.independent),
     Column("url", "The event's page on this site, with every source and what it supports.",
            "https://…/events/2024-01-09-tc-television-studio-takeover/", event_url),
 )
@@ -338,7 +390,7 @@ def _day_words(day: dt.date) -> str:
 
 def calendar_description(entry: Entry, site_url: str) -> str:
     parts = [date_notes(entry), markup.plain_text(entry.event.summary),
-             "Sources:\n" + "\n".join(f"{s.publisher}, {s.title}, {s.published.display()}" for s, _ in entry.sources),
+             "Sources:\n" + "\n".join(f"{_publisher(s)}, {s.title}, {s.published.display()}" for s, _ in entry.sources),
              f"Event page: {event_url(entry, site_url)}"]
     return "\n\n".join(part for part in parts if part)
 

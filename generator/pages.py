@@ -8,8 +8,8 @@ from typing import Any
 
 from . import opendata, overview
 from .editions import Edition
-from .model import ACTOR_KINDS
-from .timeline import Entry, Timeline
+from .model import ACTOR_KINDS, SOURCE_KINDS
+from .timeline import STATUSES, Entry, Timeline
 
 def N_(message: str) -> str:
     """Marks a message for the catalogs; templates translate it where they show it (_(label))."""
@@ -22,6 +22,15 @@ ACTOR_KIND_LABELS = {
     "country": N_("Countries"), "international-body": N_("International bodies"),
 }
 assert set(ACTOR_KIND_LABELS) == set(ACTOR_KINDS)
+SOURCE_KIND_LABELS = {
+    "wire-agency": N_("Wire agency"), "newspaper": N_("Newspaper"), "magazine": N_("Magazine"),
+    "broadcaster": N_("Broadcaster"), "news-website": N_("News website"),
+    "official-statement": N_("Official statement"), "ngo-report": N_("NGO report"), "research": N_("Research"),
+    "other": N_("Other source"),
+}
+assert set(SOURCE_KIND_LABELS) == set(SOURCE_KINDS)
+STATUS_LABELS = {"confirmed": N_("Confirmed"), "single-source": N_("Single source"), "disputed": N_("Disputed")}
+assert set(STATUS_LABELS) == set(STATUSES)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,9 @@ class Output:
         return self.edition_url is not None
 
 
+RECENT_CHANGES = 100  # on the changes page; its feed has the newest 50
+
+
 def page(url: str, template: str, in_sitemap: bool = True, inputs: tuple | None = None, **context: Any) -> Output:
     """An HTML page served at a folder address: "events/x/" is written as events/x/index.html."""
     return Output(path=f"{url}index.html" if url else "index.html", url=url, template=template,
@@ -62,6 +74,10 @@ def entry_inputs(entry: Entry) -> tuple[tuple[str, str], ...]:
             *(("actor", actor.id) for actor in entry.actors),
             *(("topic", topic.id) for topic in entry.topics),
             *(("source", source.id) for source, _ in entry.sources))
+
+
+def _cited_sources(record, timeline: Timeline) -> list:
+    return [timeline.sources[c.source_id] for c in record.citations if c.source_id in timeline.sources]
 
 
 def _listing_inputs(record: tuple[str, str], entries: tuple[Entry, ...], *more: tuple[str, str]) -> tuple:
@@ -89,10 +105,11 @@ def _edition(timeline: Timeline) -> list[Output]:
     actor_counts = {i: len(timeline.by_actor.get(i, ())) for i in timeline.actors}
     topic_counts = {i: len(timeline.by_topic.get(i, ())) for i in timeline.topics}
     year_counts = {year: sum(len(month.entries) for month in months) for year, months in timeline.by_year.items()}
+    status_counts = {status: sum(1 for entry in timeline.entries if entry.status == status) for status in STATUSES}
 
     outputs = [page("", "timeline.html", timeline=timeline, overview=overview.lay_out(timeline),
                     actor_groups=actor_groups, actor_counts=actor_counts, topic_counts=topic_counts,
-                    year_counts=year_counts)]
+                    year_counts=year_counts, status_counts=status_counts)]
     for entry in timeline.entries:
         before, after = timeline.neighbours(entry)
         outputs.append(page(f"events/{entry.id}/", "event.html", entry=entry, before=before, after=after,
@@ -101,15 +118,17 @@ def _edition(timeline: Timeline) -> list[Output]:
     outputs.append(page("actors/", "actors.html", groups=actor_groups, counts=actor_counts))
     for actor in timeline.actors.values():
         entries = timeline.by_actor.get(actor.id, ())
-        sources = [timeline.sources[c.source_id] for c in actor.citations if c.source_id in timeline.sources]
+        sources = _cited_sources(actor, timeline)
         outputs.append(page(f"actors/{actor.id}/", "actor.html", actor=actor, kind_label=ACTOR_KIND_LABELS[actor.kind],
                             entries=entries, sources=sources,
                             inputs=_listing_inputs(("actor", actor.id), entries, *(("source", s.id) for s in sources))))
 
     outputs.append(page("topics/", "topics.html", topics=list(timeline.topics.values()), counts=topic_counts))
-    outputs += [page(f"topics/{topic.id}/", "topic.html", topic=topic, entries=timeline.by_topic.get(topic.id, ()),
-                     inputs=_listing_inputs(("topic", topic.id), timeline.by_topic.get(topic.id, ())))
-                for topic in timeline.topics.values()]
+    for topic in timeline.topics.values():
+        entries = timeline.by_topic.get(topic.id, ())
+        sources = _cited_sources(topic, timeline)
+        outputs.append(page(f"topics/{topic.id}/", "topic.html", topic=topic, entries=entries, sources=sources,
+                            inputs=_listing_inputs(("topic", topic.id), entries, *(("source", s.id) for s in sources))))
 
     outputs.append(page("places/", "places.html", places=list(timeline.places.values()),
                         counts={i: len(timeline.by_place.get(i, ())) for i in timeline.places}))
@@ -121,6 +140,10 @@ def _edition(timeline: Timeline) -> list[Output]:
                         citing=timeline.by_source))
     outputs += [page(f"{p.id}/", "page.html", page=p, inputs=()) for p in timeline.pages.values()]
 
+    changes = timeline.changes(limit=RECENT_CHANGES)
+    outputs.append(page("changes/", "changes.html", changes=changes))
+    outputs.append(Output("changes/feed.xml", "changes/feed.xml", "changes.xml", context={"changes": changes[:50]},
+                          in_sitemap=False))
     outputs.append(page("search/", "search.html", in_sitemap=False))
     outputs.append(Output("404.html", "404.html", "404.html", in_sitemap=False))
     outputs.append(Output("feed.xml", "feed.xml", "feed.xml", context={"timeline": timeline}, in_sitemap=False))

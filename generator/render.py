@@ -23,7 +23,7 @@ from . import cache, linkeddata, markup, opendata
 from .dates import PartialDate, month_name
 from .editions import Edition
 from .model import language_name
-from .pages import Output
+from .pages import SOURCE_KIND_LABELS, STATUS_LABELS, Output
 from .timeline import Entry, Timeline
 
 
@@ -146,7 +146,29 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
         left = record.untranslated.intersection(fields) if fields else record.untranslated
         return Markup(' lang="{}"').format(main_language) if left else Markup("")
 
-    env.globals.update(site=timeline.site, url=url, shared_url=shared_url, entry_html=entry_html,
+    def cite(html: str, sources: list | None = None, page: str = "") -> Markup:
+        """A text's citation marks as numbered links to its record's list of sources (`sources`,
+        in the order shown, as records or (record, citation) pairs); `page` is that list's page
+        when the text is shown elsewhere. Without `sources` (a free page has no list of its own),
+        each mark names its source and links to it on the list of all sources."""
+        if sources is None:
+            targets = {i: (url("sources/") + "#" + i, source.publisher, source.publisher)
+                       for i, source in timeline.sources.items()}
+        else:
+            targets = {}
+            for number, item in enumerate(sources, 1):
+                source = item[0] if isinstance(item, tuple) else item
+                targets[source.id] = (f"{page}#source-{number}", str(number),
+                                      translations.gettext("Source %(number)s: %(publisher)s")
+                                      % {"number": number, "publisher": source.publisher})
+
+        def link(source_ids: str) -> str:
+            marks = [Markup('<a href="{}" aria-label="{}">{}</a>').format(targets[i][0], targets[i][2], targets[i][1])
+                     for i in source_ids.split() if i in targets]  # a citation of another is refused by check
+            return Markup('<sup class="cite-mark">[{}]</sup>').format(Markup(", ").join(marks)) if marks else ""
+        return Markup(markup.link_citations(html, link))
+
+    env.globals.update(site=timeline.site, url=url, source_kinds=SOURCE_KIND_LABELS, status_labels=STATUS_LABELS, shared_url=shared_url, entry_html=entry_html,
                        abs_url=lambda path="": site_url + path.lstrip("/"),
                        root_abs_url=lambda path="": root_url + path.lstrip("/"),
                        asset=asset, asset_address=asset_address, timeline=timeline, site_url=site_url,
@@ -159,6 +181,7 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     env.filters.update(
         markdown=markup.to_html,
+        cite=cite,
         excerpt=markup.excerpt,
         plain=markup.plain_text,
         date_words=lambda date: date.display(language),

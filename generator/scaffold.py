@@ -12,7 +12,7 @@ import yaml
 
 from .dates import DateError, PartialDate
 from .diagnostics import did_you_mean
-from .model import ACTOR_KINDS, IMPORTANCE, PLACEHOLDER
+from .model import ACTOR_KINDS, IMPORTANCE, PLACEHOLDER, SOURCE_KINDS
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 MAX_SLUG = 60
@@ -142,6 +142,7 @@ def _event(request: NewRecord, title: str, date: PartialDate) -> str:
         + _ids("actors", request.actors, "ids from content/actors/")
         + _ids("topics", request.topics, "ids from content/topics/")
         + f"importance: notable  # {', '.join(IMPORTANCE)}\n"
+        + "# After each claim in the summary, cite the source that supports it: [@source-id], or [@a; @b].\n"
         + "summary: |\n"
         + f"  {PLACEHOLDER}: what happened, in 60 to 200 words of your own. The first paragraph is\n"
         + "  shown on the timeline. State only what the sources below support; a short quotation\n"
@@ -192,6 +193,10 @@ def _source(request: NewRecord, title: str, date: PartialDate | None) -> str:
         + "# author: Name Surname\n"
         + "# language: es  # en, es, ...\n"
         + "# archived_url: https://...  # an archived copy, if there is one\n"
+        + "# offline: read in the print edition  # without url or archived_url: why readers cannot follow a link\n"
+        + f"# kind: newspaper  # {', '.join(SOURCE_KINDS)}\n"
+        + "# via: AFP  # when this copy republishes another's story (a wire story): who wrote it\n"
+        + "# original: a-source-id  # when this republishes or translates a source in content/sources/\n"
     )
 
 

@@ -47,6 +47,10 @@ def _object_schema(kind: str, title: str, description: str, fields: dict[str, Fi
         translated["notes"] = {"description": "each source's note in this language, by source id",
                                "type": "object", "propertyNames": record_id.json_schema,
                                "additionalProperties": line.json_schema}
+        translated["corrections"] = {"description": "each correction's what and why in this language, in order",
+                                     "type": "array", "items": {
+                                         "type": "object", "required": ["what", "why"], "additionalProperties": False,
+                                         "properties": {"what": line.json_schema, "why": line.json_schema}}}
     if translated:  # a block such as `es:` holds the record's text in one of the site's other languages
         schema["patternProperties"] = {LANGUAGE_BLOCK: {
             "description": "the text in another language listed in site.yaml's translations",

@@ -28,7 +28,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
 from tornado import ioloop, web, websocket
 
-from . import build, cache, editions, load, model, pages, render, timeline
+from . import build, cache, editions, history, load, model, pages, render, timeline
 from .diagnostics import ContentError, Diagnostics, Problem, count
 from .load import display_path
 
@@ -68,6 +68,7 @@ class Preview:
         self._rendered: dict[str, tuple[str, bytes]] = {}  # path -> (fingerprint, bytes)
         self._fragments: dict = {}
         self._memos: tuple[dict, dict, dict] = ({}, {}, {})  # files, records, record digests
+        self.history = history.read(content_dir)  # commits come from outside the preview: read once
         self._indexer: multiprocessing.Process | None = None
         self._index_again = False
         self._garbage, self._last_busy = False, 0.0  # see collect_when_idle
@@ -105,7 +106,8 @@ class Preview:
         files, records, digests = self._memos
         diagnostics = Diagnostics()
         raw = load.load_content(self.content_dir, diagnostics, memo=files)
-        graph = timeline.assemble(model.validate(raw, diagnostics, memo=records), diagnostics, drafts=True)
+        content = model.validate(raw, diagnostics, memo=records, history=self.history)
+        graph = timeline.assemble(content, diagnostics, drafts=True)
         if graph is None or diagnostics.errors:
             raise ContentError(diagnostics.sorted())
         books = editions.editions(graph)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from rapidfuzz import fuzz
 
 from .dates import PartialDate
 from .diagnostics import Diagnostics, did_you_mean
-from .model import Actor, Citation, Content, Event, Place, Site, Source, Topic, Page
+from .model import Actor, Citation, Content, Correction, Event, Page, Place, Site, Source, Topic
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,37 @@ class Entry:
     actors: tuple[Actor, ...]
     topics: tuple[Topic, ...]
     sources: tuple[tuple[Source, Citation], ...]
+    independent: int = 0  # how many of the sources are independent of each other: see origin()
 
     @property
     def id(self) -> str:
         return self.event.id
+
+    @property
+    def status(self) -> str:
+        """How well the event is established: "disputed" when the editor says so, "confirmed" with
+        two or more independent sources, "single-source" otherwise."""
+        if self.event.disputed:
+            return "disputed"
+        return "confirmed" if self.independent >= 2 else "single-source"
+
+
+STATUSES = ("confirmed", "single-source", "disputed")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change readers may want to know of: an event added to the timeline, or corrected."""
+
+    date: PartialDate
+    entry: Entry
+    correction: Correction | None = None  # None for an addition
+
+    @property
+    def id(self) -> str:
+        """Stable for as long as the change is listed: its event, its kind and its date."""
+        what = f"correction-{self.entry.event.corrections.index(self.correction) + 1}" if self.correction else "added"
+        return f"{self.entry.id}-{what}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +97,15 @@ class Timeline:
         after = self.entries[entry.position + 1] if entry.position + 1 < len(self.entries) else None
         return before, after
 
+    def changes(self, limit: int | None = None) -> list[Change]:
+        """The newest additions (from the repository's history) and corrections, newest first."""
+        found = [Change(entry.event.first_published, entry) for entry in self.entries if entry.event.first_published]
+        found += [Change(correction.date, entry, correction)
+                  for entry in self.entries for correction in entry.event.corrections]
+        found.sort(key=lambda change: (change.date.sort_key, change.correction is not None, change.entry.position,
+                                       change.id), reverse=True)
+        return found[:limit]
+
     def newest_moment(self) -> dt.datetime:
         """The start of the newest date in the content (events and sources), in UTC: a stand-in for
         the build time that depends only on the content, so that builds stay reproducible."""
@@ -91,6 +128,7 @@ def assemble(content: Content, diagnostics: Diagnostics, drafts: bool = False) -
     if not diagnostics.errors:  # a file that failed to load would make its references look unused
         _warn_unreferenced(content, known, diagnostics)
         _warn_without_place(content, diagnostics)  # errors first: one thing at a time for the editor
+        _warn_without_address(content, diagnostics)
     _warn_likely_duplicates(content, diagnostics)
     if content.site is None:
         return None
@@ -109,6 +147,8 @@ def link(content: Content, drafts: bool = False) -> Timeline:
             topics=tuple(content.topics[i] for i in event.topic_ids if i in content.topics),
             sources=tuple((content.sources[c.source_id], c) for c in event.citations
                           if c.source_id in content.sources),
+            independent=len({origin(content.sources[c.source_id], content.sources) for c in event.citations
+                             if c.source_id in content.sources}),
         )
         for position, event in enumerate(ordered)
     )
@@ -137,6 +177,26 @@ def link(content: Content, drafts: bool = False) -> Timeline:
         years[year].append(Month(year, month, tuple(group)))
     timeline.by_year = {year: tuple(group) for year, group in years.items()}
     return timeline
+
+
+def origin(source: Source, sources: dict[str, Source]) -> str:
+    """The newsroom a source's reporting comes from: for a republication, the original's (its
+    `original:`, followed to the end); for a story another wrote (`via:`, such as a wire story on
+    a newspaper's site), that agency; otherwise its publisher. Sources with one origin are not
+    independent of each other: copies of one story, and stories of one newsroom, count once."""
+    seen = {source.id}
+    while source.original_id in sources and source.original_id not in seen:
+        source = sources[source.original_id]
+        seen.add(source.id)
+    return _organisation(source.via or source.publisher)
+
+
+def _organisation(name: str) -> str:
+    """A publisher's name compared loosely: "The Associated Press" is "associated press". A remark
+    in brackets is left out, so that "EFE (probably)" counts as EFE: an uncertain attribution
+    can only lower the count of independent sources, never raise it."""
+    words = re.sub(r"\([^)]*\)", " ", alphabetical(name)).replace("&", " and ").split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
 
 
 def _by_name(records: dict) -> dict:
@@ -171,10 +231,31 @@ def _check_references(content: Content, known: dict[str, set[str]], diagnostics:
             check(record, "topic", topic_id, "topics", index)
         for index, cited in enumerate(event.citations):
             check(record, "source", cited.source_id, "sources", index, "source")  # the id, also in "- source: id"
-    for actor in content.actors.values():
-        record = content.locations[("actor", actor.id)]
-        for index, cited in enumerate(actor.citations):
-            check(record, "source", cited.source_id, "sources", index, "source")
+    for kind, records in (("actor", content.actors), ("topic", content.topics)):
+        for described in records.values():
+            record = content.locations[(kind, described.id)]
+            for index, cited in enumerate(described.citations):
+                check(record, "source", cited.source_id, "sources", index, "source")
+    for source in content.sources.values():
+        if source.original_id:
+            record = content.locations[("source", source.id)]
+            check(record, "source", source.original_id, "original")
+            _check_original_chain(source, content.sources, record, diagnostics)
+
+
+def _check_original_chain(source: Source, sources: dict[str, Source], record, diagnostics: Diagnostics) -> None:
+    """A source cannot republish itself, even through others: the chain of originals must end."""
+    chain = [source.id]
+    current = source
+    while current.original_id in sources:
+        if current.original_id in chain:
+            loop = " -> ".join(chain[chain.index(current.original_id):] + [current.original_id])
+            if current.original_id == source.id:  # reported once, by the record that starts the loop
+                diagnostics.error(record.at("original"), f"original: the sources republish each other in a loop ({loop})",
+                                  "'original:' names the source that first published the story; one of them has none")
+            return
+        current = sources[current.original_id]
+        chain.append(current.id)
 
 
 def known_ids(content: Content) -> dict[str, set[str]]:
@@ -194,12 +275,13 @@ def _warn_unreferenced(content: Content, known: dict[str, set[str]], diagnostics
         used["topic"].update(event.topic_ids)
         used["place"].add(event.place_id)
         used["source"].update(c.source_id for c in event.citations)
-    for actor in content.actors.values():
-        used["source"].update(c.source_id for c in actor.citations)
+    for described in (*content.actors.values(), *content.topics.values()):
+        used["source"].update(c.source_id for c in described.citations)
+    used["source"].update(source.original_id for source in content.sources.values() if source.original_id)
     for kind, ids in used.items():
         for record_id in sorted(known[kind] - ids):
             field = {"place": "place", "source": "sources"}.get(kind, kind + "s")
-            where = "an event's or an actor's" if kind == "source" else "an event's"  # actors cite sources too
+            where = "an event's, actor's or topic's" if kind == "source" else "an event's"  # they cite sources too
             diagnostics.warning(content.locations[(kind, record_id)].at(),
                                 f"nothing refers to the {kind} '{record_id}'",
                                 f"link it from {where} '{field}:', or delete the file")
@@ -212,6 +294,17 @@ def _warn_without_place(content: Content, diagnostics: Diagnostics) -> None:
             diagnostics.warning(content.locations[("event", event_id)].at(), "this event has no place",
                                 "add 'place:' with an id from content/places/; for an event across the "
                                 "whole country, use the country's place")
+
+
+def _warn_without_address(content: Content, diagnostics: Diagnostics) -> None:
+    """Readers cannot check a source they cannot reach; an editor who knows why says so in `offline:`."""
+    for source_id in sorted(content.sources):
+        source = content.sources[source_id]
+        if not (source.url or source.archived_url or source.offline):
+            diagnostics.warning(content.locations[("source", source_id)].at(),
+                                f"the source '{source_id}' has neither url nor archived_url: readers cannot check it",
+                                "add 'url:' or 'archived_url:' (an archived copy); where no copy is online, say why "
+                                "in 'offline:', such as 'offline: read in the print edition'")
 
 
 SIMILAR_TITLES = 0.85  # SequenceMatcher ratio above which two titles on one date read as one event

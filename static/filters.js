@@ -1,5 +1,6 @@
-// Filters the timeline by actor, topic and year without reloading; the choice lives in the URL
-// (?actor=…&topic=…&year=…) so that a filtered view can be shared and bookmarked.
+// Filters the timeline by actor, topic, year and sourcing status without reloading; the choice
+// lives in the URL (?actor=…&topic=…&year=…&status=…) so that a filtered view can be shared and
+// bookmarked. Each select's data-filter names the entries' attribute it matches (data-actors, …).
 // Without JavaScript the form stays hidden and every event remains on the page.
 // It also keeps whatever is jumped to or focused clear of the sticky year-and-month bar.
 (function () {

@@ -42,13 +42,14 @@ SMALL_CONTENT = {
         title: Terror grips the streets of Ecuador
         publisher: CNN
         published: 2024-01-25
+        archived_url: https://example.org/archive/cnn-terror
         """,
     "actors/daniel-noboa.yaml": """
         name: Daniel Noboa
         kind: person
         role: President of Ecuador
         summary: |
-          President since November 2023.
+          President since November 2023 [@cnn-2024-01-25-terror].
         sources: [cnn-2024-01-25-terror]
         """,
     "actors/tc-television.yaml": """
@@ -76,9 +77,9 @@ SMALL_CONTENT = {
         topics: [attacks-on-media]
         importance: major
         summary: |
-          Armed men entered the studio on air.
+          Armed men entered the studio on air [@ap-2024-01-10-tv-station].
 
-          Police detained 13 people.
+          Police detained 13 people [@ap-2024-01-10-tv-station].
         sources:
           - source: ap-2024-01-10-tv-station
             note: the takeover and the arrests
@@ -89,7 +90,7 @@ SMALL_CONTENT = {
         place: ecuador
         actors: [daniel-noboa]
         topics: [attacks-on-media]
-        summary: The president declared an internal armed conflict.
+        summary: The president declared an internal armed conflict [@cnn-2024-01-25-terror].
         sources: [cnn-2024-01-25-terror]
         """,
     "events/2024-01-17-prosecutor-killed.yaml": """
@@ -98,7 +99,7 @@ SMALL_CONTENT = {
         approximate: true
         place: guayaquil
         actors: [daniel-noboa]
-        summary: A prosecutor was shot.
+        summary: A prosecutor was shot [@cnn-2024-01-25-terror].
         sources:
           - source: cnn-2024-01-25-terror
         """,

@@ -24,6 +24,7 @@ PAGE_TYPES = {
     "timeline": "", "event": TAKEOVER, "actors": "actors/", "actor": "actors/daniel-noboa/",
     "topics": "topics/", "topic": "topics/prison-crisis/", "places": "places/", "place": "places/guayaquil/",
     "sources": "sources/", "page": "about/", "data": "data/", "search": "search/?q=prison", "404": "404.html",
+    "changes": "changes/",
 }
 
 
@@ -379,3 +380,35 @@ def test_spanish_search_finds_spanish_pages_and_answers_in_spanish(page: Page, s
 def test_spanish_filters_speak_spanish(page: Page, served_site):
     page.goto(served_site + "es/?topic=prison-crisis")
     expect(page.locator(".filter-status")).to_have_text(re.compile(r"^Se muestran \d+ de \d+ hechos: Crisis carcelaria\.$"))
+
+
+# --- Provenance -----------------------------------------------------------------------------------
+
+def test_a_citation_mark_names_its_source_and_leads_to_it(page: Page, served_site):
+    page.set_viewport_size(PHONE)
+    page.goto(served_site + TAKEOVER)
+    marks = page.locator(".prose .cite-mark a")
+    assert marks.count() >= 4
+    first = marks.first
+    expect(first).to_have_accessible_name(re.compile(r"^Source 1: \S"))
+    first.click()
+    expect(page).to_have_url(re.compile(r"#source-1$"))
+    target = page.locator("#source-1")
+    expect(target).to_be_in_viewport()
+    expect(target).to_contain_text(first.get_attribute("aria-label").split(": ", 1)[1])
+    provenance = page.locator(".provenance")
+    expect(provenance).to_contain_text(re.compile(r"Confirmed:? ?\d+ sources, \d+ independent"))
+
+
+def test_the_status_filter_shows_only_events_of_that_status(page: Page, served_site):
+    page.goto(served_site)
+    page.get_by_label("Sourcing").select_option("disputed")
+    assert page.url.endswith("?status=disputed")
+    shown = visible_entries(page)
+    assert shown and all(entry_data(page, event_id, "status") == "disputed" for event_id in shown)
+    for event_id in shown:
+        expect(page.locator(f"[id='{event_id}'] .badge-disputed")).to_have_text("Disputed")
+    page.get_by_label("Sourcing").select_option("single-source")
+    single = visible_entries(page)
+    assert len(single) > len(shown)
+    expect(page.locator(".filter-status")).to_contain_text(f"Showing {len(single)} of")

@@ -95,7 +95,7 @@ def test_check_prints_errors_and_warnings_in_file_order_then_the_count(content, 
     """A file that cannot be read is an error; a likely duplicate is a warning even then."""
     write_files(content, {
         "events/2024-01-09-tv-studio-stormed.yaml": "title: Gunmen storm TC Televisi\u00f3n's studio during a live "
-                                                    "broadcast\ndate: 2024-01-09\nplace: guayaquil\nsummary: Again.\n"
+                                                    "broadcast\ndate: 2024-01-09\nplace: guayaquil\nsummary: Again [@ap-2024-01-10-tv-station].\n"
                                                     "sources: [ap-2024-01-10-tv-station]\n",
         "events/2024-01-17-prosecutor-killed.yaml": "title: Prosecutor shot dead\n\tdate: 2024-01-17\n",
     })
@@ -160,7 +160,7 @@ def test_a_failed_search_index_keeps_the_previous_site(content, tmp_path, monkey
     assert (out / "pagefind" / "pagefind.js").is_file()
     before = snapshot(out)
     monkeypatch.setattr("pagefind_bin.get_executable", lambda: "/bin/false")
-    break_takeover(content, "Police detained 13 people.", "Police detained 14 people.")
+    break_takeover(content, "Police detained 13 people", "Police detained 14 people")
     assert main(["build", "--content", str(content), "--out", str(out)]) == 1
     assert "Pagefind failed to index the site" in capsys.readouterr().err
     assert snapshot(out) == before

@@ -42,7 +42,7 @@ SPANISH = {
     "actors/daniel-noboa.yaml": in_spanish("actors/daniel-noboa.yaml", """
         es:
           role: Presidente de Ecuador
-          summary: Presidente desde noviembre de 2023.
+          summary: Presidente desde noviembre de 2023 [@cnn-2024-01-25-terror].
         """),
     "topics/attacks-on-media.yaml": in_spanish("topics/attacks-on-media.yaml", """
         es:
@@ -53,14 +53,14 @@ SPANISH = {
     "events/2024-01-09-tc-television-takeover.yaml": in_spanish("events/2024-01-09-tc-television-takeover.yaml", """
         es:
           title: Hombres armados irrumpen en el estudio de TC Televisión
-          summary: Hombres armados entraron al estudio en vivo.
+          summary: Hombres armados entraron al estudio en vivo [@ap-2024-01-10-tv-station].
           notes:
             ap-2024-01-10-tv-station: la toma y las detenciones
         """),
     "events/2024-01-internal-armed-conflict.yaml": in_spanish("events/2024-01-internal-armed-conflict.yaml", """
         es:
           title: Noboa declara un conflicto armado interno
-          summary: El presidente declaró un conflicto armado interno.
+          summary: El presidente declaró un conflicto armado interno [@cnn-2024-01-25-terror].
         """),
     # actors/tc-television.yaml needs nothing (its name is the same in Spanish), and
     # events/2024-01-17-prosecutor-killed.yaml keeps no translation: it is built in English, marked
@@ -240,7 +240,7 @@ def test_an_untranslated_record_is_shown_in_english_marked_and_announced(bilingu
     page = read(bilingual_site, f"es/{UNTRANSLATED}/index.html")
     assert '<p class="untranslated-note" role="note">Aún sin traducir' in page
     assert '<h1 data-pagefind-meta="date:17 de enero de 2024" lang="en">Prosecutor shot dead</h1>' in page
-    assert '<div class="prose" lang="en"><p>A prosecutor was shot.</p>' in page
+    assert '<div class="prose" lang="en"><p>A prosecutor was shot<sup class="cite-mark">' in page
     home = read(bilingual_site, "es/index.html")
     assert '<h4 class="entry-title" lang="en"><a href="/es/events/2024-01-17-prosecutor-killed/">' in home
     translated = read(bilingual_site, "es/events/2024-01-09-tc-television-takeover/index.html")
@@ -283,7 +283,8 @@ def test_the_open_data_carries_both_languages(bilingual_site):
     assert takeover["translations"]["es"] == {
         "url": "https://example.org/es/events/2024-01-09-tc-television-takeover/",
         "title": "Hombres armados irrumpen en el estudio de TC Televisión",
-        "summary": "Hombres armados entraron al estudio en vivo.", "notes": ["la toma y las detenciones"]}
+        "summary": "Hombres armados entraron al estudio en vivo [@ap-2024-01-10-tv-station].",
+        "notes": ["la toma y las detenciones"], "disputed": None, "corrections": []}
     untranslated = next(event for event in data["events"] if event["id"] == "2024-01-17-prosecutor-killed")
     assert untranslated["translations"]["es"]["title"] is None
     rows = list(csv.DictReader(io.StringIO(read(bilingual_site, "data/events.csv"))))

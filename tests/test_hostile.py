@@ -194,7 +194,11 @@ def hostile_records() -> dict:
         return payload
 
     def several(field: str, count: int, source=None) -> list[str]:
-        chosen = [next(source or lines) for _ in range(count)]
+        chosen: list[str] = []
+        while len(chosen) < count:  # distinct, as a list of aliases must be
+            payload = next(source or lines)
+            if payload.strip() not in {p.strip() for p in chosen}:
+                chosen.append(payload)
         placed.setdefault(field, []).extend(by_payload[p] for p in chosen)
         return chosen
 
@@ -209,33 +213,46 @@ def hostile_records() -> dict:
                              **({"latitude": -2.19, "longitude": -79.89} if n % 2 == 0 else {}),
                              "es": {"name": one("place.es.name")}}
               for n in range(N_PLACES)}
-    topics = {f"topic-{n}": {"name": one("topic.name"), "summary": markdown("topic.summary", 4),
-                             "es": {"name": one("topic.es.name"), "summary": markdown("topic.es.summary", 2)}}
+    def cited(text: str, *source_ids: str) -> str:  # a summary's citation of its sources
+        return text + "\nAs reported [" + "; ".join("@" + i for i in source_ids) + "].\n"
+
+    topics = {f"topic-{n}": {"name": one("topic.name"),
+                             "summary": cited(markdown("topic.summary", 4), f"source-{n % N_SOURCES}"),
+                             "sources": [{"source": f"source-{n % N_SOURCES}", "note": one("topic.sources.note")}],
+                             "es": {"name": one("topic.es.name"),
+                                    "summary": cited(markdown("topic.es.summary", 2), f"source-{n % N_SOURCES}")}}
               for n in range(N_TOPICS)}
     sources = {f"source-{n}": {"title": one("source.title"), "publisher": one("source.publisher"),
                                "published": f"2024-02-{n + 1:02d}", "author": one("source.author"),
                                "url": HOSTILE_ADDRESSES[n % len(HOSTILE_ADDRESSES)],
-                               "archived_url": HOSTILE_ADDRESSES[(n + 3) % len(HOSTILE_ADDRESSES)]}
+                               "archived_url": HOSTILE_ADDRESSES[(n + 3) % len(HOSTILE_ADDRESSES)],
+                               "kind": "wire-agency", "via": one("source.via"), "offline": one("source.offline"),
+                               **({"original": f"source-{n - 1}"} if n % 2 else {})}
                for n in range(N_SOURCES)}
     actors = {f"actor-{n}": {"name": one("actor.name"), "kind": ("person", "criminal-group", "media")[n % 3],
                              "role": one("actor.role"), "aliases": several("actor.aliases", 3),
-                             "summary": markdown("actor.summary", 3),
+                             "summary": cited(markdown("actor.summary", 3), f"source-{n}"),
                              "sources": [{"source": f"source-{n}", "note": one("actor.sources.note")}],
                              "es": {"name": one("actor.es.name"), "role": one("actor.es.role"),
-                                    "summary": markdown("actor.es.summary", 2)}}
+                                    "summary": cited(markdown("actor.es.summary", 2), f"source-{n}")}}
               for n in range(N_ACTORS)}
     events = {}
     for n in range(N_EVENTS):
         day = f"2024-01-{n + 1:02d}"
+        sources_of_event = (f"source-{n % N_SOURCES}", f"source-{(n + 1) % N_SOURCES}")
         events[f"{day}-hostile-{n}"] = {
             "title": one("event.title", (FORMULAS[:3] + [None] * N_EVENTS)[n]),  # formulas: the CSV's title column
             "date": day, "place": f"place-{n % N_PLACES}",
             "actors": [f"actor-{n % N_ACTORS}", f"actor-{(n + 1) % N_ACTORS}"], "topics": [f"topic-{n % N_TOPICS}"],
-            "importance": ("major", "notable", "minor")[n % 3], "summary": markdown("event.summary", 5),
-            "sources": [{"source": f"source-{n % N_SOURCES}", "note": one("event.sources.note")},
-                        f"source-{(n + 1) % N_SOURCES}"],
-            "es": {"title": one("event.es.title"), "summary": markdown("event.es.summary", 2),
-                   "notes": {f"source-{n % N_SOURCES}": one("event.es.notes")}}}
+            "importance": ("major", "notable", "minor")[n % 3],
+            "summary": cited(markdown("event.summary", 5), *sources_of_event),
+            "sources": [{"source": sources_of_event[0], "note": one("event.sources.note")}, sources_of_event[1]],
+            "disputed": one("event.disputed"),
+            "corrections": [{"date": "2024-03-01", "what": one("event.corrections.what"),
+                             "why": one("event.corrections.why")}],
+            "es": {"title": one("event.es.title"), "summary": cited(markdown("event.es.summary", 2), *sources_of_event),
+                   "notes": {sources_of_event[0]: one("event.es.notes")}, "disputed": one("event.es.disputed"),
+                   "corrections": [{"what": one("event.es.corrections.what"), "why": one("event.es.corrections.why")}]}}
     site = {"title": " ".join(several("site.title", 3)), "description": " ".join(several("site.description", 4)),
             "base_url": SITE_URL, "language": "en", "time_zone": "America/Guayaquil",
             "repository": HOSTILE_ADDRESSES[0], "edit_url": HOSTILE_ADDRESSES[3], "translations": ["es"],
@@ -312,7 +329,8 @@ def _text_fields() -> set[str]:
                 found.add(f"{kind}.sources.note")
             if spec.translate:  # and its text in the site's other language
                 found.add(f"{kind}.es.{key}")
-    found |= {"event.es.notes", "page.es.body"}
+    found |= {"event.es.notes", "page.es.body", "event.corrections.what", "event.corrections.why",
+              "event.es.corrections.what", "event.es.corrections.why"}
     return found
 
 

@@ -22,7 +22,7 @@ def only_error(content, files):
 
 
 def event(**fields):
-    base = {"title": "Something happened", "date": "2024-01-09", "summary": "What happened.",
+    base = {"title": "Something happened", "date": "2024-01-09", "summary": "What happened [@cnn-2024-01-25-terror].",
             "sources": "[cnn-2024-01-25-terror]"}
     base.update(fields)
     return "".join(f"{key}: {value}\n" for key, value in base.items() if value is not None)
@@ -54,7 +54,7 @@ def test_the_small_content_is_valid(content):
     ({"actor": "[daniel-noboa]"}, "5:1: error: unknown field 'actor' in event '2024-01-09-x'\n"
                                   "    hint: did you mean 'actors'?"),
     ({"colour": "red"}, "5:1: error: unknown field 'colour' in event '2024-01-09-x'\n    hint: the fields are: title, "
-                        "date, end_date, approximate, place, actors, topics, importance, draft, summary, sources"),
+                        "date, end_date, approximate, place, actors, topics, importance, draft, summary, sources, disputed, corrections"),
     ({"title": "12"}, "1:8: error: title: expected text, found a number (12)\n    hint: put the text in quotes"),
     ({"title": '"Red \\x1b[31m alert"'}, "1:8: error: title: the text holds an invisible control character (U+001B)\n"
                                        "    hint: remove the escape in quotes (such as \\x1b or \\u0007) that writes it"),
@@ -114,7 +114,7 @@ def test_event_rules(content, fields, expected):
      "    hint: use lower-case letters, digits and hyphens only, for example 'daniel-noboa'"),
     ("topics/list.yaml", "- a\n- b\n",
      "content/topics/list.yaml:1:1: error: expected fields (key: value pairs), found a list\n"
-     "    hint: a topic file holds fields such as: name, summary"),
+     "    hint: a topic file holds fields such as: name, summary, sources"),
     ("pages/events.md", "---\ntitle: Events\n---\nText\n",
      "content/pages/events.md:1:1: error: the page name 'events' is taken by the site's own pages\n"
      "    hint: rename the file, for example to about.md or methodology.md"),

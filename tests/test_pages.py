@@ -11,7 +11,7 @@ def test_the_plan_has_every_page_type_at_its_address(content):
         "events/2024-01-internal-armed-conflict/index.html", "events/2024-01-17-prosecutor-killed/index.html",
         "actors/index.html", "actors/daniel-noboa/index.html", "actors/tc-television/index.html",
         "topics/index.html", "topics/attacks-on-media/index.html", "places/index.html",
-        "places/guayaquil/index.html", "places/ecuador/index.html", "sources/index.html", "about/index.html", "404.html", "feed.xml",
+        "places/guayaquil/index.html", "places/ecuador/index.html", "sources/index.html", "about/index.html", "404.html", "feed.xml", "changes/index.html", "changes/feed.xml",
         "sitemap.xml", "robots.txt", "data/events.json", "data/events.csv", "search/index.html",
         "data/index.html", "data/events.schema.json", "data/events.ics",
     }

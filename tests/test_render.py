@@ -85,7 +85,8 @@ def test_event_page_lists_sources_with_and_without_addresses(content, tmp_path):
     assert '<a href="https://example.org/ap/tv-station" rel="noopener noreferrer"><cite>Armed men break into Ecuador TV station</cite></a>' in page
     assert "Supports: the takeover and the arrests" in page
     other = (out / "events/2024-01-17-prosecutor-killed/index.html").read_text()
-    assert "<cite>Terror grips the streets of Ecuador</cite>" in other and "(no link available)" in other
+    assert "<cite>Terror grips the streets of Ecuador</cite>" in other and "(no link available)" not in other
+    assert '(<a href="https://example.org/archive/cnn-terror" rel="noopener noreferrer">archived copy</a>)' in other
 
 
 def test_timeline_teasers_are_short_plain_text_cut_at_a_sentence():

@@ -194,6 +194,11 @@ def with_a_tab(record: str) -> str:
     return record.replace("\n  - source:", "\n\t- source:", 1)
 
 
+def tab_line(record: str) -> int:
+    """The line with_a_tab(record) puts the tab on."""
+    return record[:record.index("\n  - source:")].count("\n") + 2
+
+
 def test_a_save_rebuilds_a_broken_save_shows_every_problem_and_the_next_good_save_recovers(live_preview):
     original = live_preview.read(TAKEOVER_FILE)
     live_preview.save(TAKEOVER_FILE, original.replace("title: ", "title: Edited, ", 1))
@@ -209,7 +214,7 @@ def test_a_save_rebuilds_a_broken_save_shows_every_problem_and_the_next_good_sav
         "content/actors/daniel-noboa.yaml:2:7: error: kind: 'persn' is not allowed here; use one of: person, "
         "criminal-group, government, security-force, institution, media, country, international-body "
         "hint: did you mean 'person'?",
-        f"{TAKEOVER_FILE}:16:1: error: a tab character is used for indentation "
+        f"{TAKEOVER_FILE}:{tab_line(original)}:1: error: a tab character is used for indentation "
         "hint: YAML indents with spaces only: replace the tab with spaces",
     ]
     assert live_preview.get("")[0] == 500, "every page shows the problems, not only the one being edited"
@@ -296,7 +301,7 @@ def test_the_preview_indexes_for_search_in_the_background(live_preview):
 def test_a_new_file_and_a_deleted_file_are_noticed(live_preview):
     draft = "content/events/2024-02-01-a-preview-only-draft.yaml"
     live_preview.save(draft, "title: A preview-only draft\ndate: 2024-02-01\ndraft: true\n"
-                             "summary: Shown in the preview.\nsources: [ap-2024-01-10-armed-men-break-into-tv-station]\n")
+                             "summary: Shown in the preview [@ap-2024-01-10-armed-men-break-into-tv-station].\nsources: [ap-2024-01-10-armed-men-break-into-tv-station]\n")
     live_preview.wait_for(lambda: live_preview.get("events/2024-02-01-a-preview-only-draft/")[0] == 200,
                           "the new draft's page")
     (live_preview.folder / draft).unlink()
@@ -371,7 +376,7 @@ def test_open_pages_reload_by_themselves_after_a_save(live_preview, page, consol
 
     live_preview.save(TAKEOVER_FILE, with_a_tab(original))
     expect(heading).to_have_text("The preview could not be built: 1 problem in the content", timeout=5000)
-    expect(page.locator(".problems li")).to_contain_text(f"{TAKEOVER_FILE}:16:1: error: a tab character")
+    expect(page.locator(".problems li")).to_contain_text(f"{TAKEOVER_FILE}:{tab_line(original)}:1: error: a tab character")
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=screenshots_dir / "preview-error-phone.png", full_page=True)
 

@@ -34,7 +34,7 @@ def test_unknown_references_get_did_you_mean(content):
 def new_event(**fields):
     """An event of 2024-02-01 that refers to existing records, with `fields` changed."""
     base = {"title": "A new event", "date": "2024-02-01", "place": "guayaquil", "actors": "[daniel-noboa]",
-            "topics": "[attacks-on-media]", "summary": "What happened.", "sources": "[cnn-2024-01-25-terror]"}
+            "topics": "[attacks-on-media]", "summary": "What happened [@cnn-2024-01-25-terror].", "sources": "[cnn-2024-01-25-terror]"}
     base.update(fields)
     return "".join(f"{key}: {value}\n" for key, value in base.items() if value is not None)
 
@@ -47,9 +47,10 @@ def new_event(**fields):
      "5:10: error: unknown topic 'attacks-on-the-media'\n    hint: did you mean 'attacks-on-media'?"),
     ({"topics": "[prisons]"},
      "5:10: error: unknown topic 'prisons'\n    hint: create content/topics/prisons.yaml, or use an existing topic id"),
-    ({"sources": "[cnn-2024-01-25-terorr]"},
+    ({"summary": "What happened [@cnn-2024-01-25-terorr].", "sources": "[cnn-2024-01-25-terorr]"},
      "7:11: error: unknown source 'cnn-2024-01-25-terorr'\n    hint: did you mean 'cnn-2024-01-25-terror'?"),
-    ({"sources": "\n  - source: ap-2024-01-10-tv-station\n  - source: ap-2024-01-10-tv\n    note: the raid"},
+    ({"summary": "What happened [@ap-2024-01-10-tv-station; @ap-2024-01-10-tv].",
+      "sources": "\n  - source: ap-2024-01-10-tv-station\n  - source: ap-2024-01-10-tv\n    note: the raid"},
      "9:13: error: unknown source 'ap-2024-01-10-tv'\n    hint: did you mean 'ap-2024-01-10-tv-station'?"),
 ])
 def test_every_kind_of_unknown_reference_is_named_where_it_is_written(content, fields, expected):
@@ -83,9 +84,9 @@ def test_records_nothing_refers_to_are_warnings_not_errors(content):
     ("places/quito.yaml", "name: Quito\n",
      "content/places/quito.yaml:1:1: warning: nothing refers to the place 'quito'\n"
      "    hint: link it from an event's 'place:', or delete the file"),
-    ("sources/ap-2024-01-11.yaml", "title: T\npublisher: AP\npublished: 2024-01-11\n",
+    ("sources/ap-2024-01-11.yaml", "title: T\npublisher: AP\npublished: 2024-01-11\nurl: https://example.org/ap/11\n",
      "content/sources/ap-2024-01-11.yaml:1:1: warning: nothing refers to the source 'ap-2024-01-11'\n"
-     "    hint: link it from an event's or an actor's 'sources:', or delete the file"),
+     "    hint: link it from an event's, actor's or topic's 'sources:', or delete the file"),
     ("topics/prisons.yaml", "name: Prisons\n",
      "content/topics/prisons.yaml:1:1: warning: nothing refers to the topic 'prisons'\n"
      "    hint: link it from an event's 'topics:', or delete the file"),
@@ -100,7 +101,7 @@ def test_every_kind_of_record_nothing_refers_to_is_a_warning(content, name, text
 def test_a_source_cited_only_by_an_actor_is_referenced(content):
     write_files(content, {"actors/daniel-noboa.yaml": "name: Daniel Noboa\nkind: person\n"
                                                       "sources: [cnn-2024-01-25-terror, ap-2024-01-11]\n",
-                          "sources/ap-2024-01-11.yaml": "title: T\npublisher: AP\npublished: 2024-01-11\n"})
+                          "sources/ap-2024-01-11.yaml": "title: T\npublisher: AP\npublished: 2024-01-11\nurl: https://example.org/ap/11\n"})
     graph, found = problems(content)
     assert graph is not None and found == []
 
@@ -136,13 +137,13 @@ def test_a_likely_duplicate_event_is_a_warning_naming_the_other(content):
         title: Gunmen storm TC Television's studio during a live broadcast
         date: 2024-01-09
         place: guayaquil
-        summary: The same takeover, entered twice.
+        summary: The same takeover, entered twice [@ap-2024-01-10-tv-station].
         sources: [ap-2024-01-10-tv-station]
         """, "events/2024-01-09-other.yaml": """
         title: Curfew announced across the country
         date: 2024-01-09
         place: ecuador
-        summary: A different event on the same day.
+        summary: A different event on the same day [@ap-2024-01-10-tv-station].
         sources: [ap-2024-01-10-tv-station]
         """})
     graph, found = problems(content)
@@ -192,7 +193,7 @@ def test_an_event_without_a_place_is_a_warning_once_the_content_has_no_errors(co
     write_files(content, {"events/2024-02-somewhere.yaml": """
         title: Something happened somewhere
         date: 2024-02
-        summary: Nobody said where.
+        summary: Nobody said where [@ap-2024-01-10-tv-station].
         sources: [ap-2024-01-10-tv-station]
         """})
     graph, found = problems(content)

@@ -75,3 +75,9 @@ def test_only_a_push_to_main_builds_strictly_and_deploys(workflow):
     assert workflow["permissions"] == {"contents": "read"}, "only the deploy job may write"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_the_published_build_has_the_whole_history_for_its_dates_of_publication(workflow):
+    checkout = next(step for step in workflow["jobs"]["build"]["steps"]
+                    if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0, "a shallow clone has no history to date events from"
