@@ -13,7 +13,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from .dates import PartialDate
-from .diagnostics import Diagnostics, did_you_mean
+from .diagnostics import Diagnostics, Location, did_you_mean
+from .markup import citations_in
 from .model import Actor, Citation, Content, Correction, Event, Page, Place, Site, Source, Topic
 
 
@@ -236,6 +237,17 @@ def _check_references(content: Content, known: dict[str, set[str]], diagnostics:
             record = content.locations[(kind, described.id)]
             for index, cited in enumerate(described.citations):
                 check(record, "source", cited.source_id, "sources", index, "source")
+    for page in content.pages.values():  # a free page's citations name any source
+        record = content.locations[("page", page.id)]
+        for citing in citations_in(page.body):
+            where = Location(record.file, record.body_line + page.body[:citing.offset].count("\n"))
+            for source_id in citing.source_ids or (None,):
+                if source_id is None:
+                    diagnostics.error(where, f"'{citing.written}' is not a citation",
+                                      "write [@source-id], or [@a; @b] for several, with ids as in content/sources/")
+                elif source_id not in known["source"]:
+                    diagnostics.error(where, f"unknown source '{source_id}'", did_you_mean(source_id, known["source"])
+                                      or "cite an id from content/sources/")
     for source in content.sources.values():
         if source.original_id:
             record = content.locations[("source", source.id)]

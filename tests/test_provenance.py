@@ -390,3 +390,14 @@ def test_check_counts_the_new_warnings_like_the_others(content, capsys):
     assert "readers cannot check it" in err
     assert out == "timeline check: 3 events, 0 errors, 1 warning\n"
     assert cli.main(["check", "--strict", "--content", str(content)]) == 1
+
+
+def test_a_free_page_cites_any_source_by_publisher_and_an_unknown_one_is_an_error(content, tmp_path):
+    write_files(content, {"pages/about.md": "---\ntitle: About\n---\nWe rely on wire copy [@ap-2024-01-10-tv-station].\n"})
+    out = tmp_path / "site"
+    build(content, out, with_search=False)
+    assert ('copy<sup class="cite-mark">[<a href="/sources/#ap-2024-01-10-tv-station" aria-label="AP">AP</a>]</sup>.'
+            in read(out, "about/index.html"))
+    write_files(content, {"pages/about.md": "---\ntitle: About\n---\nIntro.\n\nWe rely on [@ap-2024-01-10-tv].\n"})
+    assert problems(content) == ["content/pages/about.md:6:1: error: unknown source 'ap-2024-01-10-tv'\n"
+                                 "    hint: did you mean 'ap-2024-01-10-tv-station'?"]
