@@ -365,7 +365,12 @@ def test_open_pages_reload_by_themselves_after_a_save(live_preview, page, consol
     from playwright.sync_api import expect
 
     page.goto(live_preview.address + TAKEOVER_PAGE)
-    page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol > 0")
+    # Polled from here: Playwright's wait_for_function evaluates its string with eval in the page,
+    # which the page's Content-Security-Policy refuses whenever the first try is not yet true.
+    deadline = time.monotonic() + 10
+    while not page.evaluate("() => Boolean(window.LiveReload && window.LiveReload.connector.protocol > 0)"):
+        assert time.monotonic() < deadline, "the live-reload script did not connect"
+        time.sleep(0.05)
     original = live_preview.read(TAKEOVER_FILE)
     heading = page.locator("main h1")
     before = heading.inner_text()
