@@ -40,6 +40,11 @@ class Citing:
     source_ids: tuple[str, ...]
 
 
+def _source_ids(written: str) -> tuple[str, ...]:
+    """The ids in a well-formed citation's brackets: "@a; @b" -> ("a", "b")."""
+    return tuple(part.strip()[1:] for part in written.split(";"))
+
+
 def citations_in(text: str) -> list[Citing]:
     """Every citation in a Markdown text, outside code spans, in order."""
     code = [match.span() for match in _CODE_SPAN.finditer(text)]
@@ -48,7 +53,7 @@ def citations_in(text: str) -> list[Citing]:
         if any(start <= match.start() < end for start, end in code):
             continue
         wellformed = CITATION.fullmatch(match.group())
-        ids = tuple(part.strip()[1:] for part in wellformed.group(1).split(";")) if wellformed else ()
+        ids = _source_ids(wellformed.group(1)) if wellformed else ()
         found.append(Citing(match.start(), match.group(), ids))
     return found
 
@@ -61,7 +66,7 @@ class _Citations(markdown.Extension):
     class _Pattern(markdown.inlinepatterns.InlineProcessor):
         def handleMatch(self, match, data):
             element = ElementTree.Element("sup")
-            element.set("data-cite", " ".join(part.strip()[1:] for part in match.group(1).split(";")))
+            element.set("data-cite", " ".join(_source_ids(match.group(1))))
             return element, match.start(0), match.end(0)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:

@@ -26,6 +26,8 @@ RESERVED_PAGE_IDS = {"events", "actors", "topics", "places", "sources", "data", 
                      "sitemap", "robots", "404", "index", "pagefind", "es", "changes", "figures",
                      "search"}
 _FILE_DATE_PREFIX = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-")
+CITATION_HINT = "write [@source-id], or [@a; @b] for several, with ids as in content/sources/"
+"""What a citation that is not well formed should look like (summaries here, free pages in timeline)."""
 PLACEHOLDER = "TODO"
 """How `timeline new` marks what an editor still has to write; a record holding it does not build."""
 
@@ -798,8 +800,7 @@ def _check_citation_marks(record: RawRecord, values: dict, diagnostics: Diagnost
         for citing in citations_in(written):
             where = _within(record, path, written, citing.offset)
             if not citing.source_ids:
-                diagnostics.error(where, f"{name}: '{citing.written}' is not a citation",
-                                  "write [@source-id], or [@a; @b] for several, with ids as in content/sources/")
+                diagnostics.error(where, f"{name}: '{citing.written}' is not a citation", CITATION_HINT)
                 continue
             for source_id in citing.source_ids:
                 cited.add(source_id)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from .dates import PartialDate
 from .diagnostics import Diagnostics, Location, did_you_mean
 from .markup import citations_in
-from .model import Actor, Citation, Content, Correction, Event, Page, Place, Site, Source, Topic
+from .model import CITATION_HINT, Actor, Citation, Content, Correction, Event, Page, Place, Site, Source, Topic
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,12 @@ class Change:
     date: PartialDate
     entry: Entry
     correction: Correction | None = None  # None for an addition
+    number: int = 0  # the correction's place in the event's list, from 1
 
     @property
     def id(self) -> str:
-        """Stable for as long as the change is listed: its event, its kind and its date."""
-        what = f"correction-{self.entry.event.corrections.index(self.correction) + 1}" if self.correction else "added"
-        return f"{self.entry.id}-{what}"
+        """Stable for as long as the change is listed: its event, and which change it is."""
+        return f"{self.entry.id}-" + (f"correction-{self.number}" if self.correction else "added")
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,8 @@ class Timeline:
     def changes(self, limit: int | None = None) -> list[Change]:
         """The newest additions (from the repository's history) and corrections, newest first."""
         found = [Change(entry.event.first_published, entry) for entry in self.entries if entry.event.first_published]
-        found += [Change(correction.date, entry, correction)
-                  for entry in self.entries for correction in entry.event.corrections]
+        found += [Change(correction.date, entry, correction, number)
+                  for entry in self.entries for number, correction in enumerate(entry.event.corrections, 1)]
         found.sort(key=lambda change: (change.date.sort_key, change.correction is not None, change.entry.position,
                                        change.id), reverse=True)
         return found[:limit]
@@ -185,13 +185,20 @@ def origin(source: Source, sources: dict[str, Source]) -> str:
     `original:`, followed to the end); for a story another wrote (`via:`, such as a wire story on
     a newspaper's site), that agency; otherwise its publisher. Sources with one origin are not
     independent of each other: copies of one story, and stories of one newsroom, count once."""
-    seen = {source.id}
-    while source.original_id in sources and source.original_id not in seen:
-        source = sources[source.original_id]
-        seen.add(source.id)
-    return _organisation(source.via or source.publisher)
+    first = _originals(source, sources)[-1]
+    return _organisation(first.via or first.publisher)
 
 
+def _originals(source: Source, sources: dict[str, Source]) -> list[Source]:
+    """The source, the source it republishes, and so on, to one that republishes none (or, in a
+    loop, one that republishes a source already in the list)."""
+    chain = [source]
+    while chain[-1].original_id in sources and sources[chain[-1].original_id] not in chain:
+        chain.append(sources[chain[-1].original_id])
+    return chain
+
+
+@lru_cache(maxsize=4096)  # a handful of publishers, compared for every citation in every edition
 def _organisation(name: str) -> str:
     """A publisher's name compared loosely: "The Associated Press" is "associated press". A remark
     in brackets is left out, so that "EFE (probably)" counts as EFE: an uncertain attribution
@@ -243,8 +250,7 @@ def _check_references(content: Content, known: dict[str, set[str]], diagnostics:
             where = Location(record.file, record.body_line + page.body[:citing.offset].count("\n"))
             for source_id in citing.source_ids or (None,):
                 if source_id is None:
-                    diagnostics.error(where, f"'{citing.written}' is not a citation",
-                                      "write [@source-id], or [@a; @b] for several, with ids as in content/sources/")
+                    diagnostics.error(where, f"'{citing.written}' is not a citation", CITATION_HINT)
                 elif source_id not in known["source"]:
                     diagnostics.error(where, f"unknown source '{source_id}'", did_you_mean(source_id, known["source"])
                                       or "cite an id from content/sources/")
@@ -256,18 +262,13 @@ def _check_references(content: Content, known: dict[str, set[str]], diagnostics:
 
 
 def _check_original_chain(source: Source, sources: dict[str, Source], record, diagnostics: Diagnostics) -> None:
-    """A source cannot republish itself, even through others: the chain of originals must end."""
-    chain = [source.id]
-    current = source
-    while current.original_id in sources:
-        if current.original_id in chain:
-            loop = " -> ".join(chain[chain.index(current.original_id):] + [current.original_id])
-            if current.original_id == source.id:  # reported once, by the record that starts the loop
-                diagnostics.error(record.at("original"), f"original: the sources republish each other in a loop ({loop})",
-                                  "'original:' names the source that first published the story; one of them has none")
-            return
-        current = sources[current.original_id]
-        chain.append(current.id)
+    """A source cannot republish itself, even through others: the chain of originals must end.
+    A loop is reported by each source in it, as it comes back to that source."""
+    chain = _originals(source, sources)
+    if chain[-1].original_id == source.id:
+        loop = " -> ".join([*(link.id for link in chain), source.id])
+        diagnostics.error(record.at("original"), f"original: the sources republish each other in a loop ({loop})",
+                          "'original:' names the source that first published the story; one of them has none")
 
 
 def known_ids(content: Content) -> dict[str, set[str]]:
