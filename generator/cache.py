@@ -167,7 +167,8 @@ def _record_digests(timeline: Timeline, memo: dict[int, tuple[Any, str]]) -> dic
     digests, seen = {}, {}
     groups = (("event", (entry.event for entry in timeline.entries)), ("actor", timeline.actors.values()),
               ("topic", timeline.topics.values()), ("place", timeline.places.values()),
-              ("source", timeline.sources.values()), ("page", timeline.pages.values()))
+              ("source", timeline.sources.values()), ("figure", timeline.figures.values()),
+              ("page", timeline.pages.values()))
     for kind, records in groups:
         for record in records:
             known = memo.get(id(record))

@@ -85,20 +85,20 @@ def parser() -> argparse.ArgumentParser:
         epilog='example: timeline new event "Gunmen storm a TV studio" --date 2024-01-09 '
                "--actors tc-television --place guayaquil --source ap-2024-01-10-armed-men-break-into-tv-station")
     new_cmd.add_argument("kind", choices=scaffold.KINDS, help="the kind of record")
-    new_cmd.add_argument("name", help="an event's or source's title, or the name of an actor, topic or place")
+    new_cmd.add_argument("name", help="an event's, source's or figure's title, or the name of an actor, topic or place")
     new_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                          help="the content folder (default: content)")
     new_cmd.add_argument("--date", help="an event's date, or a source's publication date: YYYY, YYYY-MM or YYYY-MM-DD")
     new_cmd.add_argument("--actors", type=_ids, default=(), metavar="IDS", help="event: actor ids, comma-separated")
-    new_cmd.add_argument("--topics", type=_ids, default=(), metavar="IDS", help="event: topic ids, comma-separated")
+    new_cmd.add_argument("--topics", type=_ids, default=(), metavar="IDS", help="event, figure: topic ids, comma-separated")
     new_cmd.add_argument("--place", metavar="ID", help="event: a place id")
-    new_cmd.add_argument("--source", type=_ids, default=(), metavar="IDS", help="event: source ids, comma-separated")
+    new_cmd.add_argument("--source", type=_ids, default=(), metavar="IDS", help="event, figure: source ids, comma-separated")
     new_cmd.add_argument("--kind", dest="kind_of_actor", metavar="KIND", help="actor: person, criminal-group, ...")
     new_cmd.add_argument("--publisher", help="source: who published it (also starts the source's id)")
 
     schema_cmd = commands.add_parser(
         "schema", help="write JSON Schemas of the record files, for editors' YAML tools",
-        description="Write <kind>.schema.json for events, actors, topics, places, sources and site.yaml. "
+        description="Write <kind>.schema.json for events, actors, topics, places, sources, figures and site.yaml. "
                     "YAML language servers use them for completion and inline errors (see docs/editing.md).")
     schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR",
                             help="the folder to write them to (default: schemas)")
@@ -110,8 +110,9 @@ def _ids(value: str) -> tuple[str, ...]:
 
 
 NEW_OPTIONS = {  # flag: (its argparse name, the kinds of record it applies to)
-    "--date": ("date", ("event", "source")), "--actors": ("actors", ("event",)), "--topics": ("topics", ("event",)),
-    "--place": ("place", ("event",)), "--source": ("source", ("event",)), "--kind": ("kind_of_actor", ("actor",)),
+    "--date": ("date", ("event", "source")), "--actors": ("actors", ("event",)),
+    "--topics": ("topics", ("event", "figure")), "--place": ("place", ("event",)),
+    "--source": ("source", ("event", "figure")), "--kind": ("kind_of_actor", ("actor",)),
     "--publisher": ("publisher", ("source",)),
 }
 

@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .model import (ACTOR_FIELDS, EVENT_FIELDS, PAGE_FIELDS, PLACE_FIELDS, SITE_FIELDS, TOPIC_FIELDS, TRANSLATE,
-                    Content, Event, Field, untranslated_fields)
+from .model import (ACTOR_FIELDS, EVENT_FIELDS, FIGURE_FIELDS, PAGE_FIELDS, PLACE_FIELDS, SITE_FIELDS, TOPIC_FIELDS,
+                    TRANSLATE, Content, Event, Field, Figure, untranslated_fields)
 from .timeline import Timeline, link
 
 
@@ -36,6 +36,7 @@ def translate(timeline: Timeline, code: str) -> Timeline:
     content.topics = {i: _translated(record, TOPIC_FIELDS, code) for i, record in timeline.topics.items()}
     content.places = {i: _translated(record, PLACE_FIELDS, code) for i, record in timeline.places.items()}
     content.sources = dict(timeline.sources)  # a source's title is its headline as published
+    content.figures = {i: _translated(record, FIGURE_FIELDS, code) for i, record in timeline.figures.items()}
     content.pages = {i: _translated(page, {**PAGE_FIELDS, "body": Field(str, translate=TRANSLATE)}, code)
                      for i, page in timeline.pages.items()}
     return link(content, drafts=True)  # the drafts in the timeline were already chosen
@@ -46,7 +47,12 @@ def _translated(record: Any, fields: dict[str, Field], code: str) -> Any:
     # a name the other language does not change is simply the same: only what it has is taken
     changes = {spec.attribute or key: text[spec.attribute or key] for key, spec in fields.items()
                if spec.translate and (spec.attribute or key) in text}
-    notes = text.get("notes", {})
+    figure_values, value_notes = (record.values, text.get("notes", ())) if isinstance(record, Figure) else ((), ())
+    if value_notes:  # the notes of the values that have one, in order
+        noted = iter(value_notes)
+        changes["values"] = tuple(dataclasses.replace(value, note=next(noted, value.note)) if value.note else value
+                                  for value in figure_values)
+    notes = text.get("notes", {}) if isinstance(record, Event) else {}
     citations = record.citations if isinstance(record, Event) else ()  # an event's notes on its sources
     if citations:
         changes["citations"] = tuple(dataclasses.replace(cited, note=notes.get(cited.source_id, cited.note))
@@ -57,5 +63,5 @@ def _translated(record: Any, fields: dict[str, Field], code: str) -> Any:
         changes["corrections"] = tuple(dataclasses.replace(correction, **written[index]) if index < len(written)
                                        else correction for index, correction in enumerate(corrections))
     untranslated = untranslated_fields(fields, lambda attribute: getattr(record, attribute, None) not in (None, ""),
-                                       text, citations, notes, corrections, written)
+                                       text, citations, notes, corrections, written, figure_values, value_notes)
     return dataclasses.replace(record, **changes, untranslated=frozenset(untranslated))

@@ -18,7 +18,8 @@ try:  # libyaml's parser is more than ten times faster; the pure-Python one give
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
-KINDS = {"events": "event", "actors": "actor", "topics": "topic", "places": "place", "sources": "source"}
+KINDS = {"events": "event", "actors": "actor", "topics": "topic", "places": "place", "sources": "source",
+         "figures": "figure"}
 
 MAX_FILE_BYTES = 1024 * 1024
 """A record is a few kilobytes; a larger file is a mistake or an attack."""

@@ -20,6 +20,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IMPORTANCE = ("major", "notable", "minor")
 SOURCE_KINDS = ("wire-agency", "newspaper", "magazine", "broadcaster", "news-website", "official-statement",
                 "ngo-report", "research", "other")
+FIGURE_QUALIFIERS = ("about", "nearly", "at-least", "more-than", "fewer-than")
+"""How exact a reported value is: "about 200", "nearly 90", "at least 30,000"; none for an exact one."""
 ACTOR_KINDS = ("person", "criminal-group", "government", "security-force", "institution",
                "media", "country", "international-body")
 RESERVED_PAGE_IDS = {"events", "actors", "topics", "places", "sources", "data", "static", "feed",
@@ -51,6 +53,22 @@ class Correction:
     date: PartialDate
     what: str
     why: str
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a figure, as one source reports it for one date or period."""
+
+    date: PartialDate
+    value: float
+    source_id: str
+    to: float | None = None  # the top of a reported range: "32 to 39"
+    qualifier: str | None = None  # one of FIGURE_QUALIFIERS; None for an exact value
+    note: str | None = None  # what exactly the source counts, or whose number it is
+
+    @property
+    def top(self) -> float:
+        return self.value if self.to is None else self.to
 
 
 @dataclass(frozen=True)
@@ -99,6 +117,26 @@ class Topic:
     citations: tuple[Citation, ...] = ()
     translations: Translations = field(default_factory=dict, hash=False)
     untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A quantity the sources report (homicides per 100,000 people, arrests), value by value."""
+
+    id: str
+    file: str
+    title: str
+    unit: str
+    values: tuple[Value, ...]
+    description: str = ""
+    topic_ids: tuple[str, ...] = ()
+    translations: Translations = field(default_factory=dict, hash=False)
+    untranslated: frozenset[str] = frozenset()  # in a translated edition: the fields still in the site's language
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The sources of its values, each once, in the order of their first value."""
+        return tuple(dict.fromkeys(value.source_id for value in self.values))
 
 
 @dataclass(frozen=True)
@@ -174,6 +212,7 @@ class Content:
     topics: dict[str, Topic] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     locations: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
     """(kind, id) -> the raw record, so later stages can point editors at a line."""
@@ -366,14 +405,16 @@ _CORRECTION_KEYS = {"date": "the day it was corrected, YYYY-MM-DD", "what": "wha
                     "why": "why, in one line"}
 
 
-def _entry_fields(value: Any, keys: dict[str, str], what: str) -> dict:
-    """A list item written as a mapping with exactly these keys (their help text as values)."""
+def _entry_fields(value: Any, keys: dict[str, str], what: str, optional: dict[str, str] | None = None) -> dict:
+    """A list item written as a mapping with these keys (their help text as values), and perhaps
+    some of the `optional` ones."""
     if not isinstance(value, dict):
         raise FieldError(f"expected {what} with {', '.join(repr(key + ':') for key in keys)}, found {describe(value)}")
+    allowed = {**keys, **(optional or {})}
     for key in value:
-        if key not in keys:
+        if key not in allowed:
             raise FieldError(f"unknown field '{key}' in {what}",
-                             did_you_mean(str(key), keys) or f"{what} has {', '.join(keys)}", (key,), on_key=True)
+                             did_you_mean(str(key), allowed) or f"{what} has {', '.join(allowed)}", (key,), on_key=True)
     for key, help_text in keys.items():
         if key not in value:
             raise FieldError(f"{what} needs '{key}:'", f"add '{key}:' ({help_text})")
@@ -404,6 +445,70 @@ def corrections(value: Any) -> tuple[Correction, ...]:
             raise FieldError(f"a correction's date needs the day, not only {values['date']}",
                              "write the day it was corrected: YYYY-MM-DD", (index, "date"))
         checked.append(Correction(**values))
+    return tuple(checked)
+
+
+_VALUE_KEYS = {"date": "the date or period the value is for: YYYY, YYYY-MM or YYYY-MM-DD",
+               "value": "the number as the source gives it, such as 47 or 3219",
+               "source": "the id of the source that reports it: a file name in content/sources/"}
+_VALUE_OPTIONAL = {"to": "the top of a reported range, such as 39 for '32 to 39'",
+                   "qualifier": "about, nearly, at-least, more-than or fewer-than, when the source gives "
+                                "no exact number",
+                   "note": "one line: what exactly the source counts, or whose number it is"}
+_AMOUNT_SCHEMA = {"type": "number", "minimum": 0}
+
+
+@accepts(_AMOUNT_SCHEMA)
+def amount(value: Any) -> float:
+    """A figure's number: a count, an amount or a rate, zero or more."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[\d.,\s]*\d[\d.,\s]*", value):
+        raise FieldError(f"expected a number, found the text '{value}'",
+                         "write the number without quotes or thousands separators, such as 3219 or 55.6")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
+            float("inf"), float("-inf")):
+        raise FieldError(f"expected a number, found {describe(value)}",
+                         "write the number as the source gives it, such as 47 or 3219")
+    if value < 0:
+        raise FieldError(f"{value} is below zero", "figures are counts, amounts or rates: zero or more")
+    return float(value)
+
+
+@accepts({"type": "array", "minItems": 1, "items": {
+    "type": "object", "required": list(_VALUE_KEYS), "additionalProperties": False,
+    "properties": {"date": date.json_schema, "value": _AMOUNT_SCHEMA, "source": _ID_SCHEMA, "to": _AMOUNT_SCHEMA,
+                   "qualifier": {"enum": list(FIGURE_QUALIFIERS)}, "note": line.json_schema}}})
+def figure_values(value: Any) -> tuple[Value, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError("a figure needs at least one value" if value == [] else
+                         f"expected a list of values, found {describe(value)}",
+                         "write each value as '- date: YYYY' with 'value:' and 'source:' under it")
+    checks = {"date": date, "value": amount, "source": record_id, "to": amount,
+              "qualifier": one_of(*FIGURE_QUALIFIERS), "note": line}
+    checked: list[Value] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(value):
+        try:
+            item = _entry_fields(item, _VALUE_KEYS, "a value", _VALUE_OPTIONAL)
+        except FieldError as error:
+            raise FieldError(str(error), error.hint, (index,) + error.path, error.on_key) from None
+        values = {}
+        for key, written in item.items():
+            try:
+                values[key] = checks[key](written)
+            except FieldError as error:
+                raise FieldError(str(error), error.hint, (index, key) + error.path) from None
+        if "to" in values and values["to"] <= values["value"]:
+            raise FieldError(f"the range's top ({item['to']}) is not above its value ({item['value']})",
+                             "'value' is the low end of a range and 'to' the high end; for one number, remove 'to'",
+                             (index, "to"))
+        key = (values["date"].iso, values["source"])
+        if key in seen:
+            raise FieldError(f"the source '{values['source']}' gives a value for {values['date'].iso} twice "
+                             f"(values {seen[key] + 1} and {index + 1})",
+                             "keep one value per source and date; for a range, write 'value:' and 'to:'", (index,))
+        seen[key] = index
+        values["source_id"] = values.pop("source")
+        checked.append(Value(**values))
     return tuple(checked)
 
 
@@ -446,6 +551,16 @@ TOPIC_FIELDS = {"name": Field(line, True, help="the topic's name", translate=TRA
                 "summary": Field(text, help="Markdown; give figures with the source that states them, as [@source-id]",
                                  translate=TRANSLATE),
                 "sources": Field(citations, attribute="citations", help="the sources of the summary")}
+FIGURE_FIELDS = {
+    "title": Field(line, True, help="what is measured, in a few words: 'Homicide rate'", translate=TRANSLATE),
+    "unit": Field(line, True, help="what the numbers count, shown after each: 'per 100,000 inhabitants', 'people'",
+                  translate=TRANSLATE),
+    "description": Field(text, help="Markdown: what the figure measures and how far the numbers can be compared",
+                         translate=TRANSLATE),
+    "topics": Field(list_of(record_id), attribute="topic_ids", help="topic ids whose pages show the figure"),
+    "values": Field(figure_values, True, help="each value with its date and the source that reports it; where "
+                                              "sources disagree, give each source's value"),
+}
 PLACE_FIELDS = {
     "name": Field(line, True, help="the place's name", translate=NAME), "province": Field(line, help="the province it is in"),
     "latitude": Field(number(-90, 90), help="decimal degrees"),
@@ -482,7 +597,7 @@ PAGE_FIELDS = {"title": Field(line, True, translate=TRANSLATE), "description": F
 
 SCHEMAS = {
     "event": (Event, EVENT_FIELDS), "actor": (Actor, ACTOR_FIELDS), "topic": (Topic, TOPIC_FIELDS),
-    "place": (Place, PLACE_FIELDS), "source": (Source, SOURCE_FIELDS),
+    "place": (Place, PLACE_FIELDS), "source": (Source, SOURCE_FIELDS), "figure": (Figure, FIGURE_FIELDS),
 }
 
 
@@ -693,8 +808,12 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
                           f"indent the {_language_name(code)} text under '{code}:', such as '  title: ...'")
         return translated
     translatable = {key: spec for key, spec in fields.items() if spec.translate}
-    allowed = [*translatable, *(["notes", "corrections"] if record.kind == "event" else [])]
+    allowed = [*translatable, *(["notes", "corrections"] if record.kind == "event" else
+                                ["notes"] if record.kind == "figure" else [])]
     for key, value in block.items():
+        if key == "notes" and record.kind == "figure":
+            translated["notes"] = _check_value_notes(record, code, value, values.get("values"), diagnostics)
+            continue
         if key == "notes" and record.kind == "event":
             translated["notes"] = _check_notes(record, code, value, values.get("citations", ()), diagnostics)
             continue
@@ -728,7 +847,8 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
     missing = untranslated_fields(fields, lambda attribute: attribute in values, block,
                                   values.get("citations", ()) if is_event else (), written_notes,
                                   values.get("corrections", ()) if is_event else (),
-                                  translated.get("corrections", ()))
+                                  translated.get("corrections", ()), values.get("values", ()),
+                                  translated.get("notes", ()) if record.kind == "figure" else ())
     if missing:
         where = record.key_at(code) if code in record.data else record.at()
         diagnostics.warning(where, f"not yet translated into {_language_name(code)}: {', '.join(missing)}",
@@ -739,14 +859,17 @@ def _check_translation(record: RawRecord, code: str, fields: dict[str, Field], v
 
 def untranslated_fields(fields: dict[str, Field], has: Callable[[str], bool], written: Collection[str],
                         citations: tuple[Citation, ...] = (), notes: Collection[str] = (),
-                        corrections: tuple[Correction, ...] = (), corrections_written: tuple = ()) -> list[str]:
+                        corrections: tuple[Correction, ...] = (), corrections_written: tuple = (),
+                        figure_values: tuple[Value, ...] = (), value_notes_written: tuple = ()) -> list[str]:
     """What a record has in its own language but not yet in another: each field that needs its
     own text there (`has` it, not `written` in the other language), "notes" when a source's
-    note is not in `notes`, and "corrections" when there are fewer corrections written than there
-    are. One rule for the editor's warning and the edition's marks."""
+    note (or a figure's value's note) is not in `notes` (`value_notes_written`), and "corrections"
+    when there are fewer corrections written than there are. One rule for the editor's warning
+    and the edition's marks."""
     missing = [spec.attribute or key for key, spec in fields.items()
                if spec.translate == TRANSLATE and has(spec.attribute or key) and (spec.attribute or key) not in written]
-    if any(cited.note and cited.source_id not in notes for cited in citations):
+    if any(cited.note and cited.source_id not in notes for cited in citations) or (
+            len(value_notes_written) < sum(1 for value in figure_values if value.note)):
         missing.append("notes")
     if len(corrections_written) < len(corrections):
         missing.append("corrections")
@@ -775,6 +898,31 @@ def _check_translated_corrections(record: RawRecord, code: str, value: Any, orig
             where = record.key_at if error.on_key else record.at
             diagnostics.error(where(code, "corrections", index, *error.path),
                               f"{code}.corrections[{index + 1}]: {error}", error.hint)
+            return ()
+    return tuple(translated)
+
+
+def _check_value_notes(record: RawRecord, code: str, value: Any, originals: tuple[Value, ...] | None,
+                       diagnostics: Diagnostics) -> tuple[str, ...]:
+    """A figure's notes on its values in one other language: one line per value that has a note, in order."""
+    if originals is None:
+        return ()  # the values themselves are wrong: that is the problem to fix first
+    noted = sum(1 for original in originals if original.note)
+    if not isinstance(value, list):
+        diagnostics.error(record.at(code, "notes"), f"{code}.notes: expected a list, found {describe(value)}",
+                          "write one '- ...' line for each value that has a 'note:', in the same order")
+        return ()
+    if len(value) > noted:
+        diagnostics.error(record.at(code, "notes", noted) if noted < len(value) else record.at(code, "notes"),
+                          f"{code}.notes: there are {len(value)} here but {noted} values with a 'note:'",
+                          "translate each value's note once, in the order of the values; remove the extra ones")
+        value = value[:noted]  # the error stands for the rest: they are not also reported as missing
+    translated = []
+    for index, note in enumerate(value):
+        try:
+            translated.append(line(note))
+        except FieldError as error:
+            diagnostics.error(record.at(code, "notes", index), f"{code}.notes[{index + 1}]: {error}", error.hint)
             return ()
     return tuple(translated)
 

@@ -6,9 +6,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import opendata, overview
+from . import charts, maps, opendata, overview
 from .editions import Edition
-from .model import ACTOR_KINDS, SOURCE_KINDS
+from .model import ACTOR_KINDS, FIGURE_QUALIFIERS, SOURCE_KINDS
 from .timeline import STATUSES, Entry, Timeline
 
 def N_(message: str) -> str:
@@ -31,6 +31,10 @@ SOURCE_KIND_LABELS = {
 assert set(SOURCE_KIND_LABELS) == set(SOURCE_KINDS)
 STATUS_LABELS = {"confirmed": N_("Confirmed"), "single-source": N_("Single source"), "disputed": N_("Disputed")}
 assert set(STATUS_LABELS) == set(STATUSES)
+QUALIFIER_WORDS = {"about": N_("about %(number)s"), "nearly": N_("nearly %(number)s"),
+                   "at-least": N_("at least %(number)s"), "more-than": N_("more than %(number)s"),
+                   "fewer-than": N_("fewer than %(number)s")}
+assert set(QUALIFIER_WORDS) == set(FIGURE_QUALIFIERS)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,11 @@ def _cited_sources(record, timeline: Timeline) -> list:
     return [timeline.sources[c.source_id] for c in record.citations if c.source_id in timeline.sources]
 
 
+def _figure_inputs(figure) -> tuple[tuple[str, str], ...]:
+    """What a figure's chart shows: the figure and its sources' names and dates."""
+    return (("figure", figure.id), *(("source", source_id) for source_id in figure.source_ids))
+
+
 def _listing_inputs(record: tuple[str, str], entries: tuple[Entry, ...], *more: tuple[str, str]) -> tuple:
     return (record, *more, *entries)  # each entry stands for its entry_inputs()
 
@@ -123,17 +132,30 @@ def _edition(timeline: Timeline) -> list[Output]:
                             entries=entries, sources=sources,
                             inputs=_listing_inputs(("actor", actor.id), entries, *(("source", s.id) for s in sources))))
 
+    laid_out = {i: charts.lay_out(figure, timeline.sources) for i, figure in timeline.figures.items()}
     outputs.append(page("topics/", "topics.html", topics=list(timeline.topics.values()), counts=topic_counts))
     for topic in timeline.topics.values():
         entries = timeline.by_topic.get(topic.id, ())
         sources = _cited_sources(topic, timeline)
+        figures = timeline.figures_by_topic.get(topic.id, ())
         outputs.append(page(f"topics/{topic.id}/", "topic.html", topic=topic, entries=entries, sources=sources,
-                            inputs=_listing_inputs(("topic", topic.id), entries, *(("source", s.id) for s in sources))))
+                            charts=[laid_out[figure.id] for figure in figures],
+                            inputs=_listing_inputs(("topic", topic.id), entries, *(("source", s.id) for s in sources),
+                                                   *(key for figure in figures for key in _figure_inputs(figure)))))
+    if timeline.figures:
+        outputs.append(page("figures/", "figures.html", charts=list(laid_out.values()),
+                            inputs=tuple(key for figure in timeline.figures.values() for key in _figure_inputs(figure))
+                            + tuple(("topic", i) for i in timeline.topics)))
 
-    outputs.append(page("places/", "places.html", places=list(timeline.places.values()),
-                        counts={i: len(timeline.by_place.get(i, ())) for i in timeline.places}))
+    place_counts = {i: len(timeline.by_place.get(i, ())) for i in timeline.places}
+    # a map shows every place's name and number of events: its page changes when any of them does
+    on_map = (*(("place", i) for i in timeline.places), ("events-by-place", repr(sorted(place_counts.items()))))
+    place_map = maps.lay_out(timeline.places, place_counts)
+    outputs.append(page("places/", "places.html", places=list(timeline.places.values()), counts=place_counts,
+                        map_layout=place_map))
     outputs += [page(f"places/{place.id}/", "place.html", place=place, entries=timeline.by_place.get(place.id, ()),
-                     inputs=_listing_inputs(("place", place.id), timeline.by_place.get(place.id, ())))
+                     map_layout=maps.highlight(place_map, place),
+                     inputs=_listing_inputs(("place", place.id), timeline.by_place.get(place.id, ()), *on_map))
                 for place in timeline.places.values()]
 
     outputs.append(page("sources/", "sources.html", sources=list(timeline.sources.values()),

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import babel
+import babel.numbers
 import babel.messages.mofile
 import babel.messages.pofile
 import babel.support
@@ -23,7 +24,7 @@ from . import cache, linkeddata, markup, opendata
 from .dates import PartialDate, month_name
 from .editions import Edition
 from .model import language_name
-from .pages import SOURCE_KIND_LABELS, STATUS_LABELS, Output
+from .pages import QUALIFIER_WORDS, SOURCE_KIND_LABELS, STATUS_LABELS, Output
 from .timeline import Entry, Timeline
 
 
@@ -168,6 +169,17 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
             return Markup('<sup class="cite-mark">[{}]</sup>').format(Markup(", ").join(marks)) if marks else ""
         return Markup(markup.link_citations(html, link))
 
+    def figure_value(value) -> str:
+        """A figure's value in words, as exact as its source: "3,219", "more than 3,000", "32 to 39"."""
+        def number(amount: float) -> str:
+            try:
+                return babel.numbers.format_decimal(amount, locale=language.replace("-", "_"))
+            except (ValueError, babel.UnknownLocaleError):  # a language Babel does not know
+                return f"{amount:,.15g}"
+        words = number(value.value) if value.to is None else translations.gettext("%(low)s to %(high)s") % {
+            "low": number(value.value), "high": number(value.to)}
+        return translations.gettext(QUALIFIER_WORDS[value.qualifier]) % {"number": words} if value.qualifier else words
+
     env.globals.update(site=timeline.site, url=url, source_kinds=SOURCE_KIND_LABELS, status_labels=STATUS_LABELS, shared_url=shared_url, entry_html=entry_html,
                        abs_url=lambda path="": site_url + path.lstrip("/"),
                        root_abs_url=lambda path="": root_url + path.lstrip("/"),
@@ -182,6 +194,7 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
     env.filters.update(
         markdown=markup.to_html,
         cite=cite,
+        figure_value=figure_value,
         excerpt=markup.excerpt,
         plain=markup.plain_text,
         date_words=lambda date: date.display(language),

@@ -12,7 +12,7 @@ import yaml
 
 from .dates import DateError, PartialDate
 from .diagnostics import did_you_mean
-from .model import ACTOR_KINDS, IMPORTANCE, PLACEHOLDER, SOURCE_KINDS
+from .model import ACTOR_KINDS, FIGURE_QUALIFIERS, IMPORTANCE, PLACEHOLDER, SOURCE_KINDS
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 MAX_SLUG = 60
@@ -40,7 +40,7 @@ def slugify(text: str) -> str:
 class NewRecord:
     """What an editor asked for on the command line."""
 
-    kind: str  # "event", "actor", "topic", "place" or "source"
+    kind: str  # "event", "actor", "topic", "place", "source" or "figure"
     name: str  # the event's or source's title, or the record's name
     date: str | None = None  # an event's date or a source's publication date
     actors: tuple[str, ...] = ()
@@ -200,5 +200,26 @@ def _source(request: NewRecord, title: str, date: PartialDate | None) -> str:
     )
 
 
-_BODIES = {"event": _event, "actor": _actor, "topic": _topic, "place": _place, "source": _source}
+def _figure(request: NewRecord, title: str, _date) -> str:
+    sources = request.sources or (f"{PLACEHOLDER}-a-file-name-from-content-sources",)
+    values = "".join(
+        f"  - date: {PLACEHOLDER}  # the year, month or day the value is for: YYYY, YYYY-MM or YYYY-MM-DD\n"
+        f"    value: {PLACEHOLDER}  # the number as the source gives it, without separators: 3219\n"
+        f"    source: {source_id}\n"
+        f"    # qualifier: more-than  # {', '.join(FIGURE_QUALIFIERS)}: when the source gives no exact number\n"
+        "    # to: 39  # the top of a range the source gives, such as 32 to 39\n"
+        "    # note: what exactly the source counts, or whose number it is\n"
+        for source_id in sources)
+    return (
+        _field("title", title).rstrip("\n") + "  # what is measured, in a few words\n"
+        + f"unit: {PLACEHOLDER}  # what the numbers count, shown after them: people, per 100,000 inhabitants\n"
+        + "# description: what the figure counts, and how far its numbers can be compared  # Markdown\n"
+        + _ids("topics", request.topics, "ids from content/topics/: their pages show the chart")
+        + "# One value per source and date; where sources disagree, give each source's value.\n"
+        + "values:\n" + values
+    )
+
+
+_BODIES = {"event": _event, "actor": _actor, "topic": _topic, "place": _place, "source": _source,
+           "figure": _figure}
 KINDS = tuple(_BODIES)

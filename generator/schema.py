@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import (ACTOR_FIELDS, EVENT_FIELDS, LANGUAGE_BLOCK, PLACE_FIELDS, SITE_FIELDS, SOURCE_FIELDS,
-                    TOPIC_FIELDS, Field, line, record_id)
+from .model import (ACTOR_FIELDS, EVENT_FIELDS, FIGURE_FIELDS, LANGUAGE_BLOCK, PLACE_FIELDS, SITE_FIELDS,
+                    SOURCE_FIELDS, TOPIC_FIELDS, Field, line, record_id)
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft YAML language servers support best
 RECORDS = {
@@ -15,6 +15,8 @@ RECORDS = {
     "topic": ("Timeline topic", "A theme events share: content/topics/<id>.yaml", TOPIC_FIELDS),
     "place": ("Timeline place", "Where events happened: content/places/<id>.yaml", PLACE_FIELDS),
     "source": ("Timeline source", "An article events cite: content/sources/<id>.yaml", SOURCE_FIELDS),
+    "figure": ("Timeline figure", "A number the sources report, value by value: content/figures/<id>.yaml",
+               FIGURE_FIELDS),
     "site": ("Timeline site settings", "The site's title, address and language: content/site.yaml", SITE_FIELDS),
 }
 EXTRA_RULES = {("event", "sources"): {"minItems": 1}}
@@ -51,6 +53,9 @@ def _object_schema(kind: str, title: str, description: str, fields: dict[str, Fi
                                      "type": "array", "items": {
                                          "type": "object", "required": ["what", "why"], "additionalProperties": False,
                                          "properties": {"what": line.json_schema, "why": line.json_schema}}}
+    if kind == "figure":
+        translated["notes"] = {"description": "the notes of the values that have one, in this language, in order",
+                               "type": "array", "items": line.json_schema}
     if translated:  # a block such as `es:` holds the record's text in one of the site's other languages
         schema["patternProperties"] = {LANGUAGE_BLOCK: {
             "description": "the text in another language listed in site.yaml's translations",

@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 from .dates import PartialDate
 from .diagnostics import Diagnostics, Location, did_you_mean
 from .markup import citations_in
-from .model import CITATION_HINT, Actor, Citation, Content, Correction, Event, Page, Place, Site, Source, Topic
+from .model import (CITATION_HINT, Actor, Citation, Content, Correction, Event, Figure, Page, Place, Site, Source,
+                    Topic)
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,15 @@ class Timeline:
     places: dict[str, Place]
     sources: dict[str, Source]
     pages: dict[str, Page]
+    figures: dict[str, Figure] = field(default_factory=dict)
     by_id: dict[str, Entry] = field(default_factory=dict)
     by_actor: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     by_topic: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     by_place: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     by_source: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     by_year: dict[int, tuple[Month, ...]] = field(default_factory=dict)
+    figures_by_topic: dict[str, tuple[Figure, ...]] = field(default_factory=dict)
+    figures_by_source: dict[str, tuple[Figure, ...]] = field(default_factory=dict)
 
     def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
         before = self.entries[entry.position - 1] if entry.position > 0 else None
@@ -154,7 +158,8 @@ def link(content: Content, drafts: bool = False) -> Timeline:
         for position, event in enumerate(ordered)
     )
     timeline = Timeline(content.site, entries, _by_name(content.actors), _by_name(content.topics),
-                        _by_name(content.places), _sources_in_order(content.sources), dict(sorted(content.pages.items())))
+                        _by_name(content.places), _sources_in_order(content.sources), dict(sorted(content.pages.items())),
+                        _by_title(content.figures))
 
     by_actor, by_topic, by_place, by_source = (defaultdict(list) for _ in range(4))
     months: dict[tuple[int, int | None], list[Entry]] = defaultdict(list)
@@ -177,6 +182,15 @@ def link(content: Content, drafts: bool = False) -> Timeline:
     for (year, month), group in months.items():  # insertion order is already chronological
         years[year].append(Month(year, month, tuple(group)))
     timeline.by_year = {year: tuple(group) for year, group in years.items()}
+    figures_by_topic: dict[str, list[Figure]] = defaultdict(list)
+    figures_by_source: dict[str, list[Figure]] = defaultdict(list)
+    for figure in timeline.figures.values():
+        for topic_id in figure.topic_ids:
+            figures_by_topic[topic_id].append(figure)
+        for source_id in figure.source_ids:
+            figures_by_source[source_id].append(figure)
+    timeline.figures_by_topic = {key: tuple(value) for key, value in figures_by_topic.items()}
+    timeline.figures_by_source = {key: tuple(value) for key, value in figures_by_source.items()}
     return timeline
 
 
@@ -209,6 +223,10 @@ def _organisation(name: str) -> str:
 
 def _by_name(records: dict) -> dict:
     return dict(sorted(records.items(), key=lambda item: (alphabetical(item[1].name), item[0])))
+
+
+def _by_title(figures: dict[str, Figure]) -> dict[str, Figure]:
+    return dict(sorted(figures.items(), key=lambda item: (alphabetical(item[1].title), item[0])))
 
 
 def alphabetical(name: str) -> str:
@@ -244,21 +262,34 @@ def _check_references(content: Content, known: dict[str, set[str]], diagnostics:
             record = content.locations[(kind, described.id)]
             for index, cited in enumerate(described.citations):
                 check(record, "source", cited.source_id, "sources", index, "source")
+    for figure in content.figures.values():
+        record = content.locations[("figure", figure.id)]
+        for index, topic_id in enumerate(figure.topic_ids):
+            check(record, "topic", topic_id, "topics", index)
+        for index, value in enumerate(figure.values):
+            check(record, "source", value.source_id, "values", index, "source")
+        _check_free_citations(figure.description, lambda offset: record.at("description"), known, diagnostics)
     for page in content.pages.values():  # a free page's citations name any source
         record = content.locations[("page", page.id)]
-        for citing in citations_in(page.body):
-            where = Location(record.file, record.body_line + page.body[:citing.offset].count("\n"))
-            for source_id in citing.source_ids or (None,):
-                if source_id is None:
-                    diagnostics.error(where, f"'{citing.written}' is not a citation", CITATION_HINT)
-                elif source_id not in known["source"]:
-                    diagnostics.error(where, f"unknown source '{source_id}'", did_you_mean(source_id, known["source"])
-                                      or "cite an id from content/sources/")
+        _check_free_citations(page.body, lambda offset: Location(
+            record.file, record.body_line + page.body[:offset].count("\n")), known, diagnostics)
     for source in content.sources.values():
         if source.original_id:
             record = content.locations[("source", source.id)]
             check(record, "source", source.original_id, "original")
             _check_original_chain(source, content.sources, record, diagnostics)
+
+
+def _check_free_citations(text: str, where, known: dict[str, set[str]], diagnostics: Diagnostics) -> None:
+    """Citations in a text that has no list of sources of its own (a free page, a figure's
+    description): each must name a known source; `where(offset)` locates a citation."""
+    for citing in citations_in(text):
+        for source_id in citing.source_ids or (None,):
+            if source_id is None:
+                diagnostics.error(where(citing.offset), f"'{citing.written}' is not a citation", CITATION_HINT)
+            elif source_id not in known["source"]:
+                diagnostics.error(where(citing.offset), f"unknown source '{source_id}'",
+                                  did_you_mean(source_id, known["source"]) or "cite an id from content/sources/")
 
 
 def _check_original_chain(source: Source, sources: dict[str, Source], record, diagnostics: Diagnostics) -> None:
@@ -291,10 +322,16 @@ def _warn_unreferenced(content: Content, known: dict[str, set[str]], diagnostics
     for described in (*content.actors.values(), *content.topics.values()):
         used["source"].update(c.source_id for c in described.citations)
     used["source"].update(source.original_id for source in content.sources.values() if source.original_id)
+    for figure in content.figures.values():
+        used["topic"].update(figure.topic_ids)
+        used["source"].update(figure.source_ids)
+        used["source"].update(source_id for citing in citations_in(figure.description)
+                              for source_id in citing.source_ids)
     for kind, ids in used.items():
         for record_id in sorted(known[kind] - ids):
             field = {"place": "place", "source": "sources"}.get(kind, kind + "s")
-            where = "an event's, actor's or topic's" if kind == "source" else "an event's"  # they cite sources too
+            where = ("an event's, actor's, topic's or figure's" if kind == "source"  # they cite sources too
+                     else "an event's or figure's" if kind == "topic" else "an event's")
             diagnostics.warning(content.locations[(kind, record_id)].at(),
                                 f"nothing refers to the {kind} '{record_id}'",
                                 f"link it from {where} '{field}:', or delete the file")

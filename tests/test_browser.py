@@ -24,7 +24,7 @@ PAGE_TYPES = {
     "timeline": "", "event": TAKEOVER, "actors": "actors/", "actor": "actors/daniel-noboa/",
     "topics": "topics/", "topic": "topics/prison-crisis/", "places": "places/", "place": "places/guayaquil/",
     "sources": "sources/", "page": "about/", "data": "data/", "search": "search/?q=prison", "404": "404.html",
-    "changes": "changes/",
+    "changes": "changes/", "figures": "figures/",
 }
 
 
@@ -412,3 +412,26 @@ def test_the_status_filter_shows_only_events_of_that_status(page: Page, served_s
     single = visible_entries(page)
     assert len(single) > len(shown)
     expect(page.locator(".filter-status")).to_contain_text(f"Showing {len(single)} of")
+
+
+def test_a_reader_on_a_phone_reads_a_figure_and_follows_the_map_to_a_place(page: Page, served_site):
+    """The chart is drawn and sized for the phone, its table says each value with its source; a
+    circle on the map is a link a reader taps to reach its place, where that place stands out."""
+    page.set_viewport_size(PHONE)
+    page.goto(served_site + "topics/violence-and-homicide-figures/")
+    chart = page.get_by_role("img", name=re.compile(r"^Homicide rate"))
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] <= PHONE["width"] and box["height"] > 100
+    row = page.locator("#figure-homicide-rate tbody tr", has_text="2023")
+    expect(row).to_contain_text("47")
+    expect(row.get_by_role("link", name="The Defense Post")).to_be_visible()
+    bars = page.locator("#figure-homicide-rate .figure-bar")
+    widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
+    assert widths[1] == max(widths) and widths[0] < widths[2] < widths[1]  # 6, 47, 38 drawn to scale
+    page.goto(served_site + "places/")
+    page.get_by_role("link", name=re.compile(r"^Riobamba: \d+ events?$")).click()
+    expect(page).to_have_url(re.compile(r"/places/riobamba/$"))
+    current = page.locator("svg.map a[aria-current='page'] circle")
+    expect(current).to_have_class("map-point map-current")
+    assert no_sideways_scrolling(page)

@@ -114,7 +114,7 @@ def test_check_prints_errors_and_warnings_in_file_order_then_the_count(content, 
 def test_strict_turns_warnings_into_failures(content, capsys, tmp_path):
     write_files(content, {"topics/unused.yaml": "name: Unused\n"})
     warning = (f"{(content / 'topics' / 'unused.yaml').as_posix()}:1:1: warning: nothing refers to the topic 'unused'\n"
-               "    hint: link it from an event's 'topics:', or delete the file\n")
+               "    hint: link it from an event's or figure's 'topics:', or delete the file\n")
     assert main(["check", "--content", str(content)]) == 0
     assert capsys.readouterr() == ("timeline check: 3 events, 0 errors, 1 warning\n", warning)
     assert main(["check", "--strict", "--content", str(content)]) == 1

@@ -42,6 +42,7 @@ def assert_checked(content):
 @given(kind=st.sampled_from(sorted(FOLDERS)), record=records)
 def test_random_records_of_every_kind(tmp_path_factory, kind, record):
     content = small_content(tmp_path_factory)
+    (content / FOLDERS[kind]).mkdir(exist_ok=True)
     (content / FOLDERS[kind] / "2024-01-09-fuzz.yaml").write_text(yaml.safe_dump(record, allow_unicode=True))
     assert_checked(content)
 

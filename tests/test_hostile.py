@@ -253,6 +253,17 @@ def hostile_records() -> dict:
             "es": {"title": one("event.es.title"), "summary": cited(markdown("event.es.summary", 2), *sources_of_event),
                    "notes": {sources_of_event[0]: one("event.es.notes")}, "disputed": one("event.es.disputed"),
                    "corrections": [{"what": one("event.es.corrections.what"), "why": one("event.es.corrections.why")}]}}
+    figures = {f"figure-{n}": {"title": one("figure.title"), "unit": one("figure.unit"),
+                               "description": markdown("figure.description", 2), "topics": [f"topic-{n % N_TOPICS}"],
+                               "values": [{"date": 2023, "value": 47, "source": f"source-{n % N_SOURCES}",
+                                           "note": one("figure.values.note")},
+                                          {"date": "2024-01", "value": 3000, "qualifier": "more-than",
+                                           "source": f"source-{(n + 1) % N_SOURCES}", "note": one("figure.values.note")},
+                                          {"date": "2024-01", "value": 32, "to": 39, "source": f"source-{n % N_SOURCES}"}],
+                               "es": {"title": one("figure.es.title"), "unit": one("figure.es.unit"),
+                                      "description": markdown("figure.es.description", 2),
+                                      "notes": [one("figure.es.notes"), one("figure.es.notes")]}}
+               for n in range(N_TOPICS)}
     site = {"title": " ".join(several("site.title", 3)), "description": " ".join(several("site.description", 4)),
             "base_url": SITE_URL, "language": "en", "time_zone": "America/Guayaquil",
             "repository": HOSTILE_ADDRESSES[0], "edit_url": HOSTILE_ADDRESSES[3], "translations": ["es"],
@@ -265,13 +276,13 @@ def hostile_records() -> dict:
                                           "menu": one("page.es.menu")}, markdown("page.es.body", 3))
                 for n in range(N_PAGES)}
     return {"site": site, "event": events, "actor": actors, "topic": topics, "place": places, "source": sources,
-            "page": pages, "page_es": pages_es, "placed": placed}
+            "figure": figures, "page": pages, "page_es": pages_es, "placed": placed}
 
 
 def write_hostile_content(root: Path, records: dict) -> Path:
     root.mkdir(parents=True)
     (root / "site.yaml").write_text(_dump(records["site"]), encoding="utf-8")
-    for kind in ("event", "actor", "topic", "place", "source"):
+    for kind in ("event", "actor", "topic", "place", "source", "figure"):
         (root / f"{kind}s").mkdir()
         for record_id, data in records[kind].items():
             (root / f"{kind}s" / f"{record_id}.yaml").write_text(_dump(data), encoding="utf-8")
@@ -330,7 +341,7 @@ def _text_fields() -> set[str]:
             if spec.translate:  # and its text in the site's other language
                 found.add(f"{kind}.es.{key}")
     found |= {"event.es.notes", "page.es.body", "event.corrections.what", "event.corrections.why",
-              "event.es.corrections.what", "event.es.corrections.why"}
+              "event.es.corrections.what", "event.es.corrections.why", "figure.values.note", "figure.es.notes"}
     return found
 
 
@@ -346,7 +357,8 @@ def test_the_corpus_puts_every_vector_into_every_kind_of_text_field(hostile):
     everywhere = {vector_id for ids in placed.values() for vector_id in ids}
     assert everywhere == {vector_id for vector_id, _ in BUILT}
     # and each one-line vector sits in a one-line field too, not only inside Markdown
-    in_lines = {v for field, ids in placed.items() if not field.endswith((".summary", ".body")) for v in ids}
+    in_lines = {v for field, ids in placed.items()
+                if not field.endswith((".summary", ".body", "figure.description", "figure.es.description")) for v in ids}
     assert in_lines == {vector_id for vector_id, payload in BUILT if "\n" not in payload}
 
 
@@ -536,6 +548,24 @@ def test_every_text_is_shown_as_written(hostile):
         assert as_parsed(hostile.value(front["menu"])) in menu
         shown += 1
     assert shown == N_EVENTS + N_ACTORS + N_TOPICS + N_PLACES + N_PAGES
+
+
+def test_figures_and_the_map_show_every_text_as_written(hostile):
+    """A figure's title, unit and notes, and a place's name on the map, escaped and shown whole."""
+    root = parse_html(hostile.out / "figures" / "index.html")
+    for figure_id, data in hostile.records["figure"].items():
+        figure = root.xpath(f"//figure[@id='figure-{figure_id}']")[0]
+        title, unit = as_parsed(hostile.value(data["title"])), as_parsed(hostile.value(data["unit"]))
+        assert figure.xpath("string(.//h2)") == title
+        assert figure.xpath("string(.//svg/title)") == f"{title} ({unit})"
+        notes = [note.text_content() for note in figure.xpath(".//td/span[@class='note']")]
+        assert notes == [as_parsed(hostile.value(value["note"])) for value in data["values"] if "note" in value]
+    places = parse_html(hostile.out / "places" / "index.html")
+    on_map = sorted(link.get("aria-label") for link in places.xpath("//svg//a"))
+    mapped = [place for place in hostile.records["place"].values() if "latitude" in place]
+    assert len(on_map) == len(mapped)
+    assert all(any(label.startswith(as_parsed(hostile.value(place["name"])) + ": ") for label in on_map)
+               for place in mapped)
 
 
 def test_template_syntax_is_never_evaluated(hostile):
@@ -887,5 +917,6 @@ def test_no_payload_runs_in_a_real_browser(browser, hostile, served_hostile, csp
     written |= {normalised_title(as_parsed(hostile.value(r[0]["title"]))) for r in hostile.records["page"].values()}
     for kind in ("actor", "topic", "place"):
         written |= {normalised_title(as_parsed(hostile.value(r["name"]))) for r in hostile.records[kind].values()}
+    written.add("Figures")  # the page of every figure, whose hostile titles and notes match too
     assert {normalised_title(text) for text in shown} <= written
     assert any("<script>alert(1)</script>" in text for text in excerpts)

@@ -157,3 +157,21 @@ def test_mistakes_on_the_command_line_write_nothing_and_say_why(content, capsys,
     status, out, err = new(capsys, *args, "--content", str(content))
     assert (status, out, err) == (2, "", message)
     assert sorted(p.relative_to(content) for p in content.rglob("*")) == before
+
+
+def test_a_new_figure_names_its_sources_and_builds_once_its_values_are_written(content, capsys, tmp_path):
+    status, out, _ = new(capsys, "figure", "People detained", "--topics", "attacks-on-media",
+                         "--source", "cnn-2024-01-25-terror,ap-2024-01-10-tv-station", "--content", str(content))
+    assert status == 0
+    path = content / "figures" / "people-detained.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("source: ") == 2 and "qualifier: more-than" in text  # one value per source to fill in
+    assert check(capsys, content)[0] == 1, "a file with placeholders must not build"
+    for placeholder, value in (("unit: TODO", "unit: people"), ("date: TODO", "date: 2024-01"),
+                               ("value: TODO", "value: 3000")):
+        text = text.replace(placeholder, value)
+    path.write_text(text, encoding="utf-8")
+    graph, diagnostics = build.check(content)
+    assert graph is not None and diagnostics.problems == [], [p.format() for p in diagnostics.problems]
+    assert [value.source_id for value in graph.figures["people-detained"].values] == [
+        "cnn-2024-01-25-terror", "ap-2024-01-10-tv-station"]

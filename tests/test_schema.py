@@ -13,7 +13,8 @@ from generator.diagnostics import Diagnostics
 from conftest import PROJECT, REAL_CONTENT, write_files
 
 COMMITTED = PROJECT / "schemas"
-FOLDERS = {"event": "events", "actor": "actors", "topic": "topics", "place": "places", "source": "sources"}
+FOLDERS = {"event": "events", "actor": "actors", "topic": "topics", "place": "places", "source": "sources",
+           "figure": "figures"}
 
 
 def validator(kind: str) -> jsonschema.Draft7Validator:
@@ -96,6 +97,11 @@ BAD_SHAPES = [
     ("source", "title: A headline\npublisher: AP\npublished: 2024-01-10\nlanguage: Spanish\n"),
     ("source", "title: A headline\npublisher: AP\n"),
     ("source", "- a list\n- where a mapping belongs\n"),
+    ("figure", "title: Arrests\nunit: people\nvalues: []\n"),
+    ("figure", "title: Arrests\nunit: people\nvalues:\n  - date: 2024\n    value: '3,219'\n    source: x\n"),
+    ("figure", "title: Arrests\nunit: people\nvalues:\n  - date: 2024\n    value: 3\n    source: x\n"
+               "    qualifier: roughly\n"),
+    ("figure", "title: Arrests\nvalues:\n  - date: 2024\n    value: 3\n    source: x\n"),
 ]
 
 
@@ -120,7 +126,7 @@ def test_the_scaffolds_fail_their_schema_until_filled(content, capsys):
 
 def test_the_schema_command_writes_every_schema(tmp_path, capsys):
     assert cli.main(["schema", "--out", str(tmp_path / "s")]) == 0
-    assert capsys.readouterr().out == f"timeline schema: wrote 6 schemas to {(tmp_path / 's').as_posix()}\n"
+    assert capsys.readouterr().out == f"timeline schema: wrote 7 schemas to {(tmp_path / 's').as_posix()}\n"
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(p.name for p in COMMITTED.iterdir())
 
 

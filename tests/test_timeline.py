@@ -72,7 +72,7 @@ def test_records_nothing_refers_to_are_warnings_not_errors(content):
     graph, found = problems(content)
     assert graph is not None
     assert found == ["content/topics/unused.yaml:1:1: warning: nothing refers to the topic 'unused'\n"
-                     "    hint: link it from an event's 'topics:', or delete the file"]
+                     "    hint: link it from an event's or figure's 'topics:', or delete the file"]
     strict_graph, _ = check(content, strict=True)
     assert strict_graph is None
 
@@ -86,10 +86,10 @@ def test_records_nothing_refers_to_are_warnings_not_errors(content):
      "    hint: link it from an event's 'place:', or delete the file"),
     ("sources/ap-2024-01-11.yaml", "title: T\npublisher: AP\npublished: 2024-01-11\nurl: https://example.org/ap/11\n",
      "content/sources/ap-2024-01-11.yaml:1:1: warning: nothing refers to the source 'ap-2024-01-11'\n"
-     "    hint: link it from an event's, actor's or topic's 'sources:', or delete the file"),
+     "    hint: link it from an event's, actor's, topic's or figure's 'sources:', or delete the file"),
     ("topics/prisons.yaml", "name: Prisons\n",
      "content/topics/prisons.yaml:1:1: warning: nothing refers to the topic 'prisons'\n"
-     "    hint: link it from an event's 'topics:', or delete the file"),
+     "    hint: link it from an event's or figure's 'topics:', or delete the file"),
 ])
 def test_every_kind_of_record_nothing_refers_to_is_a_warning(content, name, text, expected):
     write_files(content, {name: text})
