@@ -138,8 +138,9 @@ def lay_out(places: dict[str, Place], counts: dict[str, int]) -> Map:
 
 
 def highlight(laid_out: Map, place: Place) -> Map:
-    """The map for one place's page: that place's point marked, labelled (other labels in the way
-    of its label give way) and drawn last, on top. A place not on the map has no point to mark."""
+    """The map for one place's page: that place's point marked and labelled (other labels in the
+    way of its label give way). It keeps its place in the drawing order, so that a smaller place
+    beside it stays on top, within reach. A place not on the map has no point to mark."""
     point = next((point for point in laid_out.points if point.place.id == place.id), None)
     if point is None:
         return dataclasses.replace(laid_out, current=place)
@@ -150,10 +151,11 @@ def highlight(laid_out: Map, place: Place) -> Map:
                                     anchor=anchor)
     marked = dataclasses.replace(point, current=True)
     box = _label_box(marked)
-    others = tuple(other if other.label_x is None or not _overlap(_label_box(other), box)
+    points = tuple(marked if other.place.id == place.id
+                   else other if other.label_x is None or not _overlap(_label_box(other), box)
                    else dataclasses.replace(other, label_x=None, label_y=None)
-                   for other in laid_out.points if other.place.id != place.id)
-    return dataclasses.replace(laid_out, points=others + (marked,), current=place)
+                   for other in laid_out.points)
+    return dataclasses.replace(laid_out, points=points, current=place)
 
 
 def _position(lon: float, lat: float, geography: _Base) -> tuple[float, float] | None:
