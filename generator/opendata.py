@@ -17,7 +17,7 @@ from .model import ACTOR_KINDS, ID_PATTERN, IMPORTANCE, SOURCE_KINDS, Source
 from .timeline import STATUSES, Entry, Timeline
 
 FILES = {"json": "data/events.json", "schema": "data/events.schema.json", "csv": "data/events.csv",
-         "ics": "data/events.ics"}
+         "ics": "data/events.ics", "figures": "data/figures.json"}
 """Each open-data file by the kind that renders it (RENDERERS' keys), below the site root."""
 
 PRECISIONS = ("day", "month", "year")
@@ -96,6 +96,32 @@ def events_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
                                            ensure_ascii=False, indent=1)
                         .replace("\n", "\n  ") for entry in timeline.entries)
     return text.removesuffix("[]\n}") + "[\n" + events + "\n ]\n}\n"
+
+
+def figures_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
+    """Every figure with each of its values, as the figures page shows them: each value with its
+    date (and its precision), its exactness and the source that states it."""
+    def number(amount: float | None) -> float | int | None:
+        return int(amount) if amount is not None and amount.is_integer() else amount
+
+    figures = []
+    for figure in timeline.figures.values():
+        translated = {code: {"title": text.get("title"), "unit": text.get("unit"),
+                             "description": text.get("description"), "notes": list(text.get("notes", ()))}
+                      for code, text in sorted(figure.translations.items())}
+        figures.append({
+            "id": figure.id, "url": f"{site_url}figures/#figure-{figure.id}", "title": figure.title,
+            "unit": figure.unit, "description": figure.description or None, "topics": list(figure.topic_ids),
+            "values": [{"date": value.date.iso, "date_precision": value.date.precision, "value": number(value.value),
+                        "to": number(value.to), "qualifier": value.qualifier, "note": value.note,
+                        "source": _source_record(timeline.sources[value.source_id])} for value in figure.values],
+            "translations": translated})
+    return json.dumps({"updated": iso_time(updated), "figures": figures}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _source_record(source: Source) -> dict:
+    return {"id": source.id, "title": source.title, "publisher": source.publisher, "published": source.published.iso,
+            "url": source.url, "archived_url": source.archived_url}
 
 
 _YEAR = r"[0-9]{4}"
@@ -468,5 +494,6 @@ RENDERERS = {
     "schema": lambda timeline, site_url, updated: schema_json(timeline, site_url),
     "csv": lambda timeline, site_url, updated: events_csv(timeline, site_url),
     "ics": events_ics,
+    "figures": figures_json,
 }
 assert set(RENDERERS) == set(FILES)

@@ -3,6 +3,7 @@ the figures page and on their topics' pages; the mistakes an editor can make in 
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -293,3 +294,17 @@ def test_the_json_schema_for_editors_accepts_the_real_figures():
         assert list(validator.iter_errors(record.data)) == [], path.name
     bad = dict(real_figures()["homicide-rate"], values=[{"date": 2023, "value": "47"}])
     assert list(validator.iter_errors(bad))
+
+
+def test_the_open_data_carries_every_figure_value_with_its_source(real_site):
+    document = json.loads((real_site / "data" / "figures.json").read_text(encoding="utf-8"))
+    by_id = {figure["id"]: figure for figure in document["figures"]}
+    for figure_id, data in real_figures().items():
+        values = by_id[figure_id]["values"]
+        assert [(value["date"], value["value"], value["qualifier"], value["source"]["id"]) for value in values] == [
+            (str(value["date"]), value["value"], value.get("qualifier"), value["source"]) for value in data["values"]]
+        assert by_id[figure_id]["translations"]["es"]["title"] == data["es"]["title"]
+    homicides = by_id["homicide-rate"]["values"][0]
+    assert homicides["date_precision"] == "year" and isinstance(homicides["value"], int)
+    assert homicides["source"]["url"].startswith("https://thedefensepost.com/")
+    assert parsed(real_site, "data/index.html").xpath("//a[code='figures.json']/@href") == ["/data/figures.json"]

@@ -13,7 +13,7 @@ def test_the_plan_has_every_page_type_at_its_address(content):
         "topics/index.html", "topics/attacks-on-media/index.html", "places/index.html",
         "places/guayaquil/index.html", "places/ecuador/index.html", "sources/index.html", "about/index.html", "404.html", "feed.xml", "changes/index.html", "changes/feed.xml",
         "sitemap.xml", "robots.txt", "data/events.json", "data/events.csv", "search/index.html",
-        "data/index.html", "data/events.schema.json", "data/events.ics",
+        "data/index.html", "data/events.schema.json", "data/events.ics", "data/figures.json",
     }
     assert set(plan) == expected
     assert plan["events/2024-01-17-prosecutor-killed/index.html"].url == "events/2024-01-17-prosecutor-killed/"
