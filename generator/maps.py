@@ -73,6 +73,17 @@ class _Base:
     land: tuple[tuple[tuple[float, float], ...], ...]  # every ring of land drawn, Ecuador's and its neighbours'
     attribution: str
 
+    def project(self, lon: float, lat: float) -> tuple[float, float]:
+        """Where a point of the mainland's frame is drawn (equirectangular: Ecuador is on the equator)."""
+        west, _, _, north = self.frame
+        return (lon - west) * self.scale, (north - lat) * self.scale
+
+    def project_inset(self, lon: float, lat: float) -> tuple[float, float]:
+        """Where a point of the Galápagos is drawn, in their box at INSET_SCALE."""
+        g_west, _, _, g_north = self.galapagos_frame
+        scale = self.scale * INSET_SCALE
+        return self.inset[0] + (lon - g_west) * scale, self.inset[1] + (g_north - lat) * scale
+
 
 @lru_cache(maxsize=1)
 def base() -> _Base:
@@ -81,24 +92,19 @@ def base() -> _Base:
     west -= INSET_COLUMN
     scale = WIDTH / (east - west)
     height = round((north - south) * scale)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - west) * scale, (north - lat) * scale
-
     g_west, g_south, g_east, g_north = data["galapagos"]["frame"]
     inset_scale = scale * INSET_SCALE
     inset = (6.0, 6.0, round((g_east - g_west) * inset_scale, 1), round((g_north - g_south) * inset_scale, 1))
-
-    def project_inset(lon: float, lat: float) -> tuple[float, float]:
-        return inset[0] + (lon - g_west) * inset_scale, inset[1] + (g_north - lat) * inset_scale
-
     outline = _rings(data["outline"])
     galapagos = _rings(data["galapagos"]["outline"])
     neighbours = [(item["name"], _rings(item["outline"])) for item in data["neighbours"]]
-    return _Base((west, south, east, north), scale, height, outline, _path(outline, project),
-                 tuple((name, _path(rings, project)) for name, rings in neighbours),
-                 (g_west, g_south, g_east, g_north), galapagos, _path(galapagos, project_inset), inset,
-                 outline + tuple(ring for _, rings in neighbours for ring in rings), data["attribution"])
+    geography = _Base((west, south, east, north), scale, height, outline, "", (), (g_west, g_south, g_east, g_north),
+                      galapagos, "", inset, outline + tuple(ring for _, rings in neighbours for ring in rings),
+                      data["attribution"])
+    return dataclasses.replace(
+        geography, outline_path=_path(outline, geography.project),
+        galapagos_path=_path(galapagos, geography.project_inset),
+        neighbour_paths=tuple((name, _path(rings, geography.project)) for name, rings in neighbours))
 
 
 def _rings(rings: list) -> tuple[tuple[tuple[float, float], ...], ...]:
@@ -145,10 +151,9 @@ def highlight(laid_out: Map, place: Place) -> Map:
     if point is None:
         return dataclasses.replace(laid_out, current=place)
     if point.label_x is None:
-        anchor = "start" if point.x + point.r + 3 + _label_width(point) <= laid_out.width - 2 else "end"
-        x = point.x + point.r + 3 if anchor == "start" else point.x - point.r - 3
-        point = dataclasses.replace(point, label_x=round(x, 1), label_y=round(point.y + LABEL_SIZE * 0.35, 1),
-                                    anchor=anchor)
+        point = _labelled_at(point, "start")
+        if _label_box(point)[2] > laid_out.width - 2:
+            point = _labelled_at(point, "end")
     marked = dataclasses.replace(point, current=True)
     box = _label_box(marked)
     points = tuple(marked if other.place.id == place.id
@@ -165,14 +170,10 @@ def _position(lon: float, lat: float, geography: _Base) -> tuple[float, float] |
     west, south, east, north = geography.frame
     g_west, g_south, g_east, g_north = geography.galapagos_frame
     if g_west <= lon <= g_east and g_south <= lat <= g_north:
-        lon, lat = _on_land(lon, lat, geography.galapagos, geography.galapagos)
-        x, y, *_ = geography.inset
-        scale = geography.scale * INSET_SCALE
-        return x + (lon - g_west) * scale, y + (g_north - lat) * scale
+        return geography.project_inset(*_on_land(lon, lat, geography.galapagos, geography.galapagos))
     if not (west + INSET_COLUMN <= lon <= east and south <= lat <= north):
         return None
-    lon, lat = _on_land(lon, lat, geography.outline, geography.land)
-    return (lon - west) * geography.scale, (north - lat) * geography.scale
+    return geography.project(*_on_land(lon, lat, geography.outline, geography.land))
 
 
 def _on_land(lon: float, lat: float, rings, land) -> tuple[float, float]:
@@ -192,12 +193,12 @@ def _on_land(lon: float, lat: float, rings, land) -> tuple[float, float]:
     if best is None or best[0] > SNAP:
         return lon, lat
     distance, nx, ny = best
-    for step in (0.01, 0.005, 0.0):  # a little past the shore, along the way from the water
+    for step in (0.01, 0.005):  # a little past the shore, along the way from the water
         sx = nx + (nx - lon) / (distance or 1.0) * step
         sy = ny + (ny - lat) / (distance or 1.0) * step
-        if step == 0.0 or any(inside(sx, sy, ring) for ring in rings):
+        if any(inside(sx, sy, ring) for ring in rings):
             return sx, sy
-    return nx, ny  # pragma: no cover - the loop always returns
+    return nx, ny
 
 
 def inside(lon: float, lat: float, ring) -> bool:
@@ -212,25 +213,29 @@ def inside(lon: float, lat: float, ring) -> bool:
 def _labelled(points: list[Point], geography: _Base) -> tuple[Point, ...]:
     """Each point with a label beside it, right or else left, where it overlaps no other label or
     point and stays on the map; the busiest places are labelled first."""
-    taken: list[tuple[float, float, float, float]] = [
-        (point.x - point.r, point.y - point.r, point.x + point.r, point.y + point.r) for point in points]
-    taken.append(geography.inset[:2] + (geography.inset[0] + geography.inset[2], geography.inset[1] + geography.inset[3] + 16))
-    labels: dict[str, tuple[float, float, str]] = {}
+    taken = [_disc(point) for point in points]
+    x, y, width, height = geography.inset
+    taken.append((x, y, x + width, y + height + 16))  # the Galápagos box and its name under it
+    labelled: dict[str, Point] = {}
     for point in sorted(points, key=lambda point: (-point.count, point.place.id)):
-        width = _label_width(point)
         for anchor in ("start", "end"):
-            x = point.x + point.r + 3 if anchor == "start" else point.x - point.r - 3
-            left = x if anchor == "start" else x - width
-            box = (left, point.y - LABEL_SIZE * 0.6, left + width, point.y + LABEL_SIZE * 0.6)
+            candidate = _labelled_at(point, anchor)
+            box = _label_box(candidate)
             if box[0] < 2 or box[2] > WIDTH - 2:
                 continue
             if any(_overlap(box, other) for other in taken if other != _disc(point)):
                 continue
             taken.append(box)
-            labels[point.place.id] = (round(x, 1), round(point.y + LABEL_SIZE * 0.35, 1), anchor)
+            labelled[point.place.id] = candidate
             break
-    return tuple(Point(**{**point.__dict__, **dict(zip(("label_x", "label_y", "anchor"), labels[point.place.id]))})
-                 if point.place.id in labels else point for point in points)
+    return tuple(labelled.get(point.place.id, point) for point in points)
+
+
+def _labelled_at(point: Point, anchor: str) -> Point:
+    """The point with its label beside it: to the right ("start") or to the left ("end")."""
+    x = point.x + point.r + 3 if anchor == "start" else point.x - point.r - 3
+    return dataclasses.replace(point, label_x=round(x, 1), label_y=round(point.y + LABEL_SIZE * 0.35, 1),
+                               anchor=anchor)
 
 
 def _label_width(point: Point) -> float:

@@ -421,6 +421,24 @@ def _entry_fields(value: Any, keys: dict[str, str], what: str, optional: dict[st
     return value
 
 
+def _checked_entry(item: Any, index: int, keys: dict[str, str], what: str, checks: dict[str, Callable],
+                   optional: dict[str, str] | None = None) -> dict:
+    """A list item's fields (see _entry_fields), each through its check, in the order of `checks`;
+    a problem's path leads from the list to the item and the field."""
+    try:
+        item = _entry_fields(item, keys, what, optional)
+    except FieldError as error:
+        raise FieldError(str(error), error.hint, (index,) + error.path, error.on_key) from None
+    values = {}
+    for key, check in checks.items():
+        if key in item:
+            try:
+                values[key] = check(item[key])
+            except FieldError as error:
+                raise FieldError(str(error), error.hint, (index, key) + error.path) from None
+    return values
+
+
 @accepts({"type": "array", "items": {
     "type": "object", "required": list(_CORRECTION_KEYS), "additionalProperties": False,
     "properties": {"date": {"type": "string", "pattern": r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"},
@@ -431,16 +449,8 @@ def corrections(value: Any) -> tuple[Correction, ...]:
                          "write each correction as '- date: YYYY-MM-DD' with 'what:' and 'why:' under it")
     checked = []
     for index, item in enumerate(value):
-        try:
-            item = _entry_fields(item, _CORRECTION_KEYS, "a correction")
-        except FieldError as error:
-            raise FieldError(str(error), error.hint, (index,) + error.path, error.on_key) from None
-        values = {}
-        for key, check in (("date", date), ("what", line), ("why", line)):
-            try:
-                values[key] = check(item[key])
-            except FieldError as error:
-                raise FieldError(str(error), error.hint, (index, key) + error.path) from None
+        values = _checked_entry(item, index, _CORRECTION_KEYS, "a correction",
+                                {"date": date, "what": line, "why": line})
         if values["date"].precision != "day":
             raise FieldError(f"a correction's date needs the day, not only {values['date']}",
                              "write the day it was corrected: YYYY-MM-DD", (index, "date"))
@@ -487,18 +497,10 @@ def figure_values(value: Any) -> tuple[Value, ...]:
     checked: list[Value] = []
     seen: dict[tuple[str, str], int] = {}
     for index, item in enumerate(value):
-        try:
-            item = _entry_fields(item, _VALUE_KEYS, "a value", _VALUE_OPTIONAL)
-        except FieldError as error:
-            raise FieldError(str(error), error.hint, (index,) + error.path, error.on_key) from None
-        values = {}
-        for key, written in item.items():
-            try:
-                values[key] = checks[key](written)
-            except FieldError as error:
-                raise FieldError(str(error), error.hint, (index, key) + error.path) from None
+        values = _checked_entry(item, index, _VALUE_KEYS, "a value", checks, _VALUE_OPTIONAL)
         if "to" in values and values["to"] <= values["value"]:
-            raise FieldError(f"the range's top ({item['to']}) is not above its value ({item['value']})",
+            written = value[index]
+            raise FieldError(f"the range's top ({written['to']}) is not above its value ({written['value']})",
                              "'value' is the low end of a range and 'to' the high end; for one number, remove 'to'",
                              (index, "to"))
         key = (values["date"].iso, values["source"])

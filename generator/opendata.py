@@ -53,9 +53,8 @@ def event_record(entry: Entry, site_url: str) -> dict:
             "latitude": entry.place.latitude, "longitude": entry.place.longitude},
         "actors": [{"id": a.id, "name": a.name, "kind": a.kind} for a in entry.actors],
         "topics": [{"id": t.id, "name": t.name} for t in entry.topics],
-        "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "published": s.published.iso,
-                     "url": s.url, "archived_url": s.archived_url, "kind": s.kind, "via": s.via,
-                     "original": s.original_id, "note": cited.note} for s, cited in entry.sources],
+        "sources": [{**_source_record(s), "kind": s.kind, "via": s.via, "original": s.original_id,
+                     "note": cited.note} for s, cited in entry.sources],
         "status": entry.status,
         "independent_sources": entry.independent,
         "disputed": event.disputed,
@@ -120,6 +119,7 @@ def figures_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str
 
 
 def _source_record(source: Source) -> dict:
+    """What a source is, as events.json and figures.json both give it."""
     return {"id": source.id, "title": source.title, "publisher": source.publisher, "published": source.published.iso,
             "url": source.url, "archived_url": source.archived_url}
 
