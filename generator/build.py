@@ -67,9 +67,11 @@ def check_output(out_dir: Path, content_dir: Path, templates_dir: Path = TEMPLAT
 def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict: bool = False,
           templates_dir: Path = TEMPLATES_DIR, static_dir: Path = STATIC_DIR, with_search: bool = True,
           drafts: bool = False, built: dt.datetime | None = None, progress: Progress = _silent,
-          cache_dir: Path | None = None, jobs: int | None = None) -> BuildResult:
+          cache_dir: Path | None = None, jobs: int | None = None,
+          search_part_pages: int = search.PART_PAGES) -> BuildResult:
     """Build the whole site into out_dir, or raise ContentError and leave out_dir as it was.
-    With a cache_dir, only what changed since the last build is rendered and written again."""
+    With a cache_dir, only what changed since the last build is rendered and written again
+    (and only the parts of the search index whose pages' text changed are indexed again)."""
     check_output(out_dir, content_dir, templates_dir, static_dir)
     progress("reading content", 0, 1)
     with collector_paused():
@@ -78,8 +80,8 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
         raise ContentError(diagnostics.sorted())
     gc.freeze()  # see collector_paused
     try:
-        return _make_site(graph, diagnostics, out_dir, base_url, templates_dir, static_dir, with_search, drafts,
-                          built, progress, cache_dir, jobs)
+        return _make_site(graph, diagnostics, out_dir, base_url, templates_dir, static_dir,
+                          search_part_pages if with_search else None, drafts, built, progress, cache_dir, jobs)
     finally:
         gc.unfreeze()
 
@@ -100,13 +102,14 @@ def collector_paused() -> Iterator[None]:
 
 
 def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path, base_url: str | None,
-               templates_dir: Path, static_dir: Path, with_search: bool, drafts: bool, built: dt.datetime | None,
-               progress: Progress, cache_dir: Path | None, jobs: int | None) -> BuildResult:
+               templates_dir: Path, static_dir: Path, search_part_pages: int | None, drafts: bool,
+               built: dt.datetime | None, progress: Progress, cache_dir: Path | None, jobs: int | None) -> BuildResult:
+    """search_part_pages: the size of the search index's parts; None for a site without one."""
     books = editions.editions(graph)
-    plan = pages.plan_site(books)
+    plan = pages.plan_site(books, search_part_pages or search.PART_PAGES)
     memory = cache.BuildCache(cache_dir, out_dir)
     renderer = render.Renderer(books, templates_dir, static_dir, base_url, built)
-    signature = cache.code_signature(templates_dir, static_dir, (renderer.site_url, built, drafts, with_search))
+    signature = cache.code_signature(templates_dir, static_dir, (renderer.site_url, built, drafts, search_part_pages))
     fingerprints = cache.fingerprints(plan, graph, signature)
     update = write.SiteUpdate(out_dir)
     try:
@@ -122,15 +125,21 @@ def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path
         _render_into(update, renderer, to_render, jobs, lambda done: progress("rendering pages", done, len(to_render)))
         progress("writing files", 0, len(plan))
 
-        def finish(staging: Path) -> None:
-            progress("indexing for search", 0, 1)
-            search.index_site(staging)
+        index = search.IndexState()
 
-        changed = update.commit(finish if with_search else None)
+        def finish(staging: Path) -> None:
+            nonlocal index
+            progress("indexing for search", 0, 1)
+            searchable = [search.Page(output.path, "/" + output.url, output.edition_url or output.url)
+                          for output in plan if output.path.endswith(".html")]
+            index = search.index_site(staging, out_dir, searchable, update.written, memory.search,
+                                      search_part_pages, _workers(jobs, PARALLEL_FROM))
+
+        changed = update.commit(finish if search_part_pages else None)
     finally:
         update.discard()
     if changed or to_render:  # otherwise every output is as the cache describes it already
-        memory.save(out_dir, fingerprints, markdown)
+        memory.save(out_dir, fingerprints, markdown, index if changed else memory.search)
     page_count = sum(1 for output in plan if output.path.endswith(".html"))
     return BuildResult(len(plan) + len(renderer.assets), page_count, len(graph.entries), diagnostics.warnings,
                        rendered=len(to_render), written=len(update.written))

@@ -11,10 +11,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import search
 from .pages import Output, entry_inputs
 from .timeline import Entry, Timeline
 
-VERSION = "1"  # raise when the cache's layout changes
+VERSION = "2"  # raise when the cache's layout changes
 CODE_DIR = Path(__file__).resolve().parent
 LOCALES_DIR = CODE_DIR.parent / "locales"  # the interface's translations
 LIBRARIES = ("Jinja2", "Markdown", "nh3", "python-dateutil", "Babel")  # their output is part of ours
@@ -24,13 +25,16 @@ class BuildCache:
     """A folder of what earlier builds made, safe to delete (the next build is then a clean one):
     `markdown.pickle` holds rendered Markdown by hash of its text; `outputs-<hash of the output
     folder>.json` holds each file's fingerprint with the size and time it was written with, so a
-    file whose inputs did not change, and which nobody touched since, is kept without rendering."""
+    file whose inputs did not change, and which nobody touched since, is kept without rendering,
+    and what the folder's search index was made from (search.IndexState)."""
 
     def __init__(self, folder: Path | None, out_dir: Path):
         self.folder = folder
         key = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:12]
         self._outputs_file = folder / f"outputs-{key}.json" if folder else None
-        self.outputs: dict[str, list] = self._read_json(self._outputs_file) if folder else {}
+        stored = self._read_json(self._outputs_file) if folder else {}
+        self.outputs: dict[str, list] = stored.get("outputs", {})
+        self.search = search.IndexState.from_json(stored.get("search"))  # the index the output folder holds
         self._markdown: dict[str, str] | None = None
 
     @property
@@ -53,7 +57,7 @@ class BuildCache:
     def _read_json(path: Path) -> dict:
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
-            return stored["outputs"] if stored.get("version") == VERSION else {}
+            return stored if stored.get("version") == VERSION else {}
         except Exception:
             return {}
 
@@ -68,9 +72,10 @@ class BuildCache:
             return False
         return [stat.st_size, stat.st_mtime_ns] == known[1:]
 
-    def save(self, out_dir: Path, fingerprints: dict[str, str], markdown: dict[str, str] | None) -> None:
-        """Record the output folder as it now stands, and the Markdown this build used (None: the
-        build converted none, so what is stored stays)."""
+    def save(self, out_dir: Path, fingerprints: dict[str, str], markdown: dict[str, str] | None,
+             index: search.IndexState) -> None:
+        """Record the output folder as it now stands, with its search index, and the Markdown this
+        build used (None: the build converted none, so what is stored stays)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +86,7 @@ class BuildCache:
             except OSError:
                 continue
             outputs[path] = [fingerprint, stat.st_size, stat.st_mtime_ns]
-        _replace(self._outputs_file, json.dumps({"version": VERSION, "outputs": outputs}).encode())
+        _replace(self._outputs_file, json.dumps({"version": VERSION, "outputs": outputs, "search": index.to_json()}).encode())
         if markdown is not None:
             _replace(self.folder / "markdown.pickle",
                      pickle.dumps({"version": _library_signature(), "entries": markdown}, pickle.HIGHEST_PROTOCOL))

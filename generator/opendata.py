@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 from . import markup
@@ -90,11 +90,14 @@ def events_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
         return text + "\n"
     # Event by event: indented JSON is made in Python, piece by piece, and the pieces of a whole
     # large timeline at once took more memory than the rest of the build. Same bytes either way.
-    events = ",\n".join("  " + json.dumps({**event_record(entry, site_url),
-                                            "translations": translations_record(entry, site_url, site.also_in)},
-                                           ensure_ascii=False, indent=1)
-                        .replace("\n", "\n  ") for entry in timeline.entries)
-    return text.removesuffix("[]\n}") + "[\n" + events + "\n ]\n}\n"
+    # One join of all the pieces: joining the events first, then the whole, held two copies.
+    def pieces() -> Iterator[str]:
+        yield text.removesuffix("[]\n}") + "[\n"
+        for number, entry in enumerate(timeline.entries):
+            record = {**event_record(entry, site_url), "translations": translations_record(entry, site_url, site.also_in)}
+            yield (",\n  " if number else "  ") + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        yield "\n ]\n}\n"
+    return "".join(pieces())
 
 
 def figures_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charts, maps, opendata, overview
+from . import charts, maps, opendata, overview, search
 from .editions import Edition
 from .model import ACTOR_KINDS, FIGURE_QUALIFIERS, SOURCE_KINDS
 from .timeline import STATUSES, Entry, Timeline
@@ -93,12 +93,15 @@ def _listing_inputs(record: tuple[str, str], entries: tuple[Entry, ...], *more: 
     return (record, *more, *entries)  # each entry stands for its entry_inputs()
 
 
-def plan_site(editions: list[Edition]) -> list[Output]:
+def plan_site(editions: list[Edition], search_part_pages: int = search.PART_PAGES) -> list[Output]:
     """Every file the site consists of, in a stable order: each edition's pages, then the files
     they share (the open data, robots.txt and the sitemap of every edition)."""
     outputs = [dataclasses.replace(output, url=edition.prefix + output.url, path=edition.prefix + output.path,
                                    language=edition.language, edition_url=output.url)
                for edition in editions for output in _edition(edition.timeline)]
+    parts = search.part_count(sum(output.path.endswith(".html") for output in outputs), search_part_pages)
+    outputs = [dataclasses.replace(output, context={**output.context, "merged": search.merged_folders(parts)})
+               if output.template == "search.html" else output for output in outputs]
     outputs += [Output(path, path, data=kind, in_sitemap=False) for kind, path in opendata.FILES.items()]
     outputs.append(Output("robots.txt", "robots.txt", "robots.txt", in_sitemap=False))
     sitemap = [output for output in outputs if output.in_sitemap]

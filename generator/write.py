@@ -94,19 +94,17 @@ class SiteUpdate:
 
     def commit(self, finish: Callable[[Path], None] | None = None) -> bool:
         """Swap the new edition in; False (and nothing touched) when every file is unchanged.
-        `finish` adds to the staged folder (the search index); when no page changed, the
-        current edition's index is carried over instead."""
+        `finish` adds to the staged folder (the search index, which carries over from the current
+        edition what it can)."""
         current = set(_files_below(self.out_dir)) if self.out_dir.is_dir() else set()
         indexed = {path for path in current if path.startswith(search.BUNDLE + "/")}  # made by `finish`
         stale = current - indexed - self.kept - self.written
-        pages_changed = stale or any(path.endswith(".html") for path in self.written)
         if self.out_dir.is_dir() and not self.written and not stale and bool(indexed) == (finish is not None):
             return False
-        carried = self.kept | (set() if (pages_changed or finish is None) else indexed)
-        for path in sorted(carried - self.written):
+        for path in sorted(self.kept - self.written):
             relative = PurePosixPath(path)
             os.link(self.out_dir / relative, self._staged_folder(relative) / relative.name)
-        if finish is not None and (pages_changed or not indexed):
+        if finish is not None:
             finish(self.staging)
         os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
         _swap_in(self.staging, self.out_dir)

@@ -22,6 +22,9 @@ async function engine() {
     // Result addresses start from the site's base path, so search works under a sub-path too.
     await pagefind.options({ baseUrl: form.dataset.base });
     await pagefind.init();
+    // A large site's index is in parts; each part's results need the same base path.
+    const merged = (form.dataset.merged || "").split(" ").filter(Boolean);
+    await Promise.all(merged.map((folder) => pagefind.mergeIndex(folder, { baseUrl: form.dataset.base })));
   }
   return pagefind;
 }

@@ -129,15 +129,18 @@ def real_site(tmp_path_factory) -> Path:
 
 
 SUB_PATH = "ecuador-timeline"
+SMALL_SEARCH_PARTS = 30  # pages per part of the search index: the real site's 190 pages make 8 parts
 SUB_PATH_URL = f"https://example.org/{SUB_PATH}/"
 
 
 @pytest.fixture(scope="session")
 def sub_path_site(tmp_path_factory) -> Path:
     """The real content built for https://example.org/ecuador-timeline/; the returned folder
-    holds the site in its ecuador-timeline/ subfolder, as a project site is served."""
+    holds the site in its ecuador-timeline/ subfolder, as a project site is served. Its search
+    index is cut into parts of a few pages, as a site of thousands of events is, so that every
+    search test runs against one index and against merged parts."""
     root = tmp_path_factory.mktemp("sub")
-    build.build(REAL_CONTENT, root / SUB_PATH, base_url=SUB_PATH_URL)
+    build.build(REAL_CONTENT, root / SUB_PATH, base_url=SUB_PATH_URL, search_part_pages=SMALL_SEARCH_PARTS)
     return root
 
 

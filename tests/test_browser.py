@@ -377,6 +377,34 @@ def test_spanish_search_finds_spanish_pages_and_answers_in_spanish(page: Page, s
     assert console_errors == []
 
 
+def search_results(page: Page, address: str) -> tuple[int, list[str]]:
+    """A search's number of results (as the page says it) and the addresses of those it shows,
+    below the site's base path."""
+    page.goto(address)
+    status = page.locator(".search-status")
+    expect(status).to_have_text(re.compile(r"^(\d+ |No )"), timeout=10_000)
+    count = int(re.match(r"\d+|No", status.text_content()).group().replace("No", "0"))
+    base = urlsplit(address).path.split("search/")[0].removesuffix("es/")
+    hrefs = page.locator(".search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    return count, [href.removeprefix(base) for href in hrefs]
+
+
+@pytest.mark.parametrize("edition, words", [("", "Fito"), ("", "Noboa"), ("", "curfew"), ("es/", "cárcel"),
+                                            ("", "zzzqqq")])
+def test_an_index_in_parts_finds_what_one_index_finds(page: Page, served_root_site, served_sub_path_site,
+                                                       edition, words):
+    """The sub-path site's index is cut into eight parts that the search page merges; the root
+    site's is one. A reader gets the same results from both, each leading into its own site."""
+    whole = search_results(page, f"{served_root_site}{edition}search/?q={words}")
+    parts = search_results(page, f"{served_sub_path_site}{edition}search/?q={words}")
+    assert parts[0] == whole[0]
+    if whole[0] <= 20:  # all of them shown: the same pages (in an order each index's scores give)
+        assert sorted(parts[1]) == sorted(whole[1]) and len(whole[1]) == whole[0]
+    else:  # the first twenty of each, by scores counted in one index or in a part
+        assert len(parts[1]) == len(whole[1]) == 20
+    assert (whole[0] == 0) == (words == "zzzqqq")
+
+
 def test_spanish_filters_speak_spanish(page: Page, served_site):
     page.goto(served_site + "es/?topic=prison-crisis")
     expect(page.locator(".filter-status")).to_have_text(re.compile(r"^Se muestran \d+ de \d+ hechos: Crisis carcelaria\.$"))
