@@ -40,6 +40,19 @@ def test_pagefind_given_only_the_indexed_part_makes_the_same_records_as_from_who
     assert pagefind_on_whole_pages(real_site, tmp_path / "whole") == ours
 
 
+def test_maps_and_figures_stay_out_of_place_and_topic_records(real_site):
+    """A place's map names every place, and a topic's figures come with their tables: in the
+    search index, the one would make every place match any place's name, the other would fill
+    the topic's excerpt. Figures are found on /figures/."""
+    found = records(real_site / "pagefind")
+    places = [record for url, record in found.items() if url.startswith("/places/")]
+    topics = [record for url, record in found.items() if url.startswith("/topics/")]
+    assert places and topics
+    assert not [record["url"] for record in places if "Natural Earth" in record["content"]]
+    assert not [record["url"] for record in topics if "All figures" in record["content"]]
+    assert "Homicide rate" in found["/figures/"]["content"]
+
+
 @pytest.mark.parametrize("html, kept, dropped", [
     # text that only looks like the markers stays text
     ('<main data-pagefind-body><p>the words data-pagefind-ignore in prose</p></main>',
