@@ -133,7 +133,7 @@ def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path
             searchable = [search.Page(output.path, "/" + output.url, output.edition_url or output.url)
                           for output in plan if output.path.endswith(".html")]
             index = search.index_site(staging, out_dir, searchable, update.written, memory.search,
-                                      search_part_pages, _workers(jobs, PARALLEL_FROM))
+                                      search_part_pages, _workers(jobs, len(searchable)))
 
         changed = update.commit(finish if search_part_pages else None)
     finally:

@@ -86,7 +86,8 @@ class BuildCache:
             except OSError:
                 continue
             outputs[path] = [fingerprint, stat.st_size, stat.st_mtime_ns]
-        _replace(self._outputs_file, json.dumps({"version": VERSION, "outputs": outputs, "search": index.to_json()}).encode())
+        stored = {"version": VERSION, "outputs": outputs, "search": index.to_json()}
+        _replace(self._outputs_file, json.dumps(stored).encode())
         if markdown is not None:
             _replace(self.folder / "markdown.pickle",
                      pickle.dumps({"version": _library_signature(), "entries": markdown}, pickle.HIGHEST_PROTOCOL))

@@ -957,7 +957,8 @@ def _check_citation_marks(record: RawRecord, values: dict, diagnostics: Diagnost
             for source_id in citing.source_ids:
                 cited.add(source_id)
                 if source_id not in listed:
-                    diagnostics.error(_within(record, path, written, citing.offset), f"{name}: cites '{source_id}', which the {record.kind} does not list "
+                    diagnostics.error(_within(record, path, written, citing.offset),
+                                      f"{name}: cites '{source_id}', which the {record.kind} does not list "
                                       "under 'sources:'", did_you_mean(source_id, listed)
                                       or f"add '- source: {source_id}' to 'sources:', or cite one of its sources")
         if "citations" not in values or not written.strip():

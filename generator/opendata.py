@@ -94,7 +94,8 @@ def events_json(timeline: Timeline, site_url: str, updated: dt.datetime) -> str:
     def pieces() -> Iterator[str]:
         yield text.removesuffix("[]\n}") + "[\n"
         for number, entry in enumerate(timeline.entries):
-            record = {**event_record(entry, site_url), "translations": translations_record(entry, site_url, site.also_in)}
+            record = {**event_record(entry, site_url),
+                      "translations": translations_record(entry, site_url, site.also_in)}
             yield (",\n  " if number else "  ") + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  ")
         yield "\n ]\n}\n"
     return "".join(pieces())

@@ -101,7 +101,7 @@ def _marked_tag(page: str, attribute: str, start: int, end: int) -> tuple[str, i
         opening = page.rfind("<", start, found)
         closing = page.find(">", opening, end) if opening >= 0 else -1
         in_tag = opening >= 0 and found < closing
-        is_name = page[found - 1] in " \t\n\r" and page[position] in _ATTRIBUTE_END
+        is_name = page[found - 1] in " \t\n\r" and page[position:position + 1] in _ATTRIBUTE_END
         outside_value = page.count('"', opening, found) % 2 == 0
         name = _TAG_NAME.match(page, opening) if in_tag else None
         if name and is_name and outside_value:
