@@ -97,3 +97,36 @@ def test_timeline_teasers_are_short_plain_text_cut_at_a_sentence():
     assert teaser.endswith(".") and len(teaser.split()) <= 45
     assert excerpt("One paragraph.\n\nSecond paragraph.") == "One paragraph."
     assert excerpt(" ".join(["word"] * 60)).endswith("word…")
+
+
+def test_the_interface_text_reads_as_with_jinja2s_own_gettext():
+    """The templates' `_`, `gettext` and `ngettext` remember messages without variables; what they
+    give must stay what Jinja2's new-style gettext gives: translated, formatted, escaped where the
+    template escapes and not elsewhere."""
+    import jinja2
+    from generator.render import _interface_text, catalog
+
+    spanish = catalog("es")
+    cases = {
+        "page.html": "{{ _('Search') }}|{{ gettext('Search') }}|{{ _('Sources') }}|{{ _('Sources') }}"
+                     "|{{ _('by %(author)s', author='<b>Ana & Co</b>') }}|{{ _('100%% sure') }}"
+                     "|{{ ngettext('%(num)d source', '%(num)d sources', 1) }}"
+                     "|{{ ngettext('%(num)d source', '%(num)d sources', 3) }}"
+                     "|{% trans %}Search{% endtrans %}|{% trans n='<i>' %}a {{ n }} b{% endtrans %}",
+        "robots.txt": "{{ _('by %(author)s', author='<b>') }}|{{ _('Search') }}",
+    }
+
+    def rendered(ours: bool) -> dict[str, str]:
+        env = jinja2.Environment(loader=jinja2.DictLoader(cases), extensions=["jinja2.ext.i18n"],
+                                 autoescape=jinja2.select_autoescape(["html"]))
+        env.install_gettext_translations(spanish, newstyle=True)
+        if ours:
+            env.globals.update(_interface_text(spanish))
+        return {name: env.get_template(name).render() for name in cases} | {
+            "twice": env.get_template("page.html").render()}
+
+    mine, jinja2s = rendered(True), rendered(False)
+    assert mine == jinja2s
+    assert mine["page.html"].startswith("Buscar|Buscar|Fuentes|Fuentes|")
+    assert "&lt;b&gt;Ana &amp; Co&lt;/b&gt;" in mine["page.html"] and "100% sure" in mine["page.html"]
+    assert mine["robots.txt"].endswith("<b>|Buscar")
