@@ -162,7 +162,7 @@ def _convert_markdown(graphs: list[timeline.Timeline], stored: dict[str, str], j
     texts = []
     for graph in graphs:
         summaries = [entry.event.summary for entry in graph.entries]
-        texts += summaries + [markup.first_paragraph(text) for text in summaries]  # excerpts in lists of events
+        texts += summaries  # in lists of events, their first paragraph is cut from their HTML
         texts += [record.summary for group in (graph.actors, graph.topics) for record in group.values()
                   if record.summary]
         texts += [page.body for page in graph.pages.values()]
@@ -193,6 +193,24 @@ def _render_chunk(bounds: tuple[int, int]) -> tuple[set[str], set[str]]:
     return update.written, update.kept
 
 
+def _chunks(outputs: list[pages.Output], size: int = 100) -> list[tuple[int, int]]:
+    """The outputs in the pieces workers take in turn: each output that is the only one of its
+    kind (the timeline, a data file, a list of all sources: the long ones) on its own and first,
+    then the pages of each kind of record a hundred at a time. In plan order, the data files came
+    last, together, and one processor worked through them while the other had nothing to do."""
+    runs: list[tuple[int, int]] = []
+    for index, output in enumerate(outputs):
+        kind = output.template or output.data
+        if runs and (outputs[runs[-1][0]].template or outputs[runs[-1][0]].data) == kind:
+            runs[-1] = (runs[-1][0], index + 1)
+        else:
+            runs.append((index, index + 1))
+    alone = [run for run in runs if run[1] - run[0] == 1]
+    pieces = [(first, min(first + size, end)) for start, end in runs if end - start > 1
+              for first in range(start, end, size)]
+    return alone + pieces
+
+
 def _render_into(update: write.SiteUpdate, renderer: render.Renderer, outputs: list[pages.Output],
                  jobs: int | None, progress: Callable[[int], None]) -> None:
     """Render the outputs and stage each one that changed; with several processors, processes
@@ -205,13 +223,14 @@ def _render_into(update: write.SiteUpdate, renderer: render.Renderer, outputs: l
                 progress(done)
             update.put(output.path, renderer.render(output))
         return
-    size = 100
-    chunks = [(start, min(start + size, len(outputs))) for start in range(0, len(outputs), size)]
+    chunks = _chunks(outputs)
     _job = (update, renderer, outputs)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done, (written, kept) in enumerate(pool.imap_unordered(_render_chunk, chunks)):
+            done = 0
+            for written, kept in pool.imap_unordered(_render_chunk, chunks):
                 update.record(written, kept)
-                progress(min((done + 1) * size, len(outputs)))
+                done += len(written) + len(kept)
+                progress(done)
     finally:
         _job = None

@@ -137,7 +137,7 @@ def first_paragraph(text: str) -> str:
 def excerpt(text: str, words: int = 45) -> str:
     """A short plain-text teaser for lists of events: the first paragraph, cut at a sentence
     end once it passes `words` words (the whole summary is on the event's page)."""
-    first = plain_text(first_paragraph(text))
+    first = _first_paragraph_text(text)
     tokens = first.split()
     if len(tokens) <= words:
         return first
@@ -148,8 +148,23 @@ def excerpt(text: str, words: int = 45) -> str:
     return " ".join(tokens[:words]).rstrip(",;:") + "…"
 
 
+def _first_paragraph_text(text: str) -> str:
+    """The words of a text's first paragraph. Where the text opens with a paragraph, it is cut
+    from the text's HTML, which the event's page converts anyway (and where a reference link
+    defined further down is a link); otherwise the first block is converted on its own."""
+    html = to_html(text)
+    if html.startswith("<p>"):
+        return _plain_html(html[:html.find("</p>") + len("</p>")])
+    return plain_text(first_paragraph(text))
+
+
+@lru_cache(maxsize=None)
+def _plain_html(html_text: str) -> str:
+    return " ".join(html.unescape(nh3.clean(html_text, tags=set())).split())
+
+
 @lru_cache(maxsize=None)
 def plain_text(text: str) -> str:
     """The words of a Markdown text without markup, on one line, for descriptions, feeds and data;
     cached, because each page's description is used three times and again in its JSON-LD."""
-    return " ".join(html.unescape(nh3.clean(to_html(text), tags=set())).split())
+    return _plain_html(to_html(text))

@@ -213,6 +213,19 @@ def test_processes_side_by_side_build_the_same_site_as_one(project, monkeypatch)
     assert tree(root / "two") == clean(project)
 
 
+def test_processes_take_each_output_once_the_long_ones_first():
+    from types import SimpleNamespace
+    kinds = ["timeline.html"] + ["event.html"] * 250 + ["actors.html"] + ["actor.html"] * 3 + ["json", "csv"]
+    outputs = [SimpleNamespace(template=None if kind in ("json", "csv") else kind,
+                               data=kind if kind in ("json", "csv") else None) for kind in kinds]
+    chunks = build._chunks(outputs, size=100)
+    covered = [index for start, end in chunks for index in range(start, end)]
+    assert sorted(covered) == list(range(len(outputs)))  # every output, once
+    assert chunks[:4] == [(0, 1), (251, 252), (255, 256), (256, 257)]  # those alone of their kind first
+    assert all(end - start <= 100 for start, end in chunks)
+    assert {kinds[start] for start, end in chunks[4:]} == {"event.html", "actor.html"}
+
+
 def test_the_search_index_follows_the_pages(project):
     root, content, templates = project
     options = dict(templates_dir=templates, cache_dir=root / "cache")

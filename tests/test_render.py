@@ -97,6 +97,11 @@ def test_timeline_teasers_are_short_plain_text_cut_at_a_sentence():
     assert teaser.endswith(".") and len(teaser.split()) <= 45
     assert excerpt("One paragraph.\n\nSecond paragraph.") == "One paragraph."
     assert excerpt(" ".join(["word"] * 60)).endswith("word…")
+    # a reference link defined further down is a link in the teaser too, not its brackets
+    assert excerpt("The [ministry][m] said so.\n\nMore.\n\n[m]: https://x.example/") == "The ministry said so."
+    # a text that opens with something other than a paragraph: its first block, as words
+    assert excerpt("- first point\n- second point\n\nThen prose.") == "first point second point"
+    assert excerpt("A &amp; B <i>x</i> [@src-a].\n\nMore.") == "A & B <i>x</i>."  # text, escaped by the template
 
 
 def test_the_interface_text_reads_as_with_jinja2s_own_gettext():
