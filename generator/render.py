@@ -108,6 +108,7 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=compiled,
+        auto_reload=False,  # each build (and each of the preview's) makes its own environment
         extensions=["jinja2.ext.i18n"],
     )
     timeline, language = edition.timeline, edition.language
@@ -142,14 +143,26 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
             fragments[key] = env.get_template("_macros.html").module.entry_item(entry, level, filterable)
         return fragments[key]
 
-    citations: dict[str, str] = {}
+    shared_parts: dict[tuple, Markup] = {}
 
-    def source_html(source) -> str:
-        """A source's citation, rendered once: a source backs several events, and each of their
-        pages lists it."""
-        if source.id not in citations:
-            citations[source.id] = env.get_template("_macros.html").module.source_citation(source)
-        return citations[source.id]
+    def once(name: str, **arguments: Any) -> Markup:
+        """A part of the page that is the same on every page of this edition given these arguments
+        (the menu, the footer, the head's links), rendered the first time it is asked for. Its
+        template sees only the arguments and the edition's globals, so it cannot differ by page."""
+        key = (name, *sorted(arguments.items()))
+        if key not in shared_parts:
+            shared_parts[key] = Markup(env.get_template(name).render(arguments).rstrip("\n"))
+        return shared_parts[key]
+
+    remembered: dict[tuple, str] = {}
+
+    def once_for(macro: str, record: Any, *arguments: Any) -> str:
+        """A macro of _macros.html applied to a record (a source's citation, a link to an actor's
+        page), rendered the first time it is asked for: each is shown, the same, on many pages."""
+        key = (macro, type(record).__name__, record.id, *arguments)
+        if key not in remembered:
+            remembered[key] = getattr(env.get_template("_macros.html").module, macro)(record, *arguments)
+        return remembered[key]
 
     def in_original(record: Any, *fields: str) -> Markup:
         """' lang="en"' for an element whose text (all of `record`'s, or these fields) is still in
@@ -190,7 +203,7 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
         return translations.gettext(QUALIFIER_WORDS[value.qualifier]) % {"number": words} if value.qualifier else words
 
     env.globals.update(site=timeline.site, url=url, source_kinds=SOURCE_KIND_LABELS, status_labels=STATUS_LABELS, shared_url=shared_url, entry_html=entry_html,
-                       source_html=source_html,
+                       once_for=once_for, once=once,
                        abs_url=lambda path="": site_url + path.lstrip("/"),
                        root_abs_url=lambda path="": root_url + path.lstrip("/"),
                        asset=asset, asset_address=asset_address, timeline=timeline, site_url=site_url,

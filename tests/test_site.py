@@ -201,6 +201,31 @@ def test_every_page_has_one_h1_a_language_and_a_skip_link_first(real_site):
         assert body.lstrip().startswith('<a class="skip-link" href="#main">'), page
 
 
+def test_the_menu_marks_the_section_of_every_page_and_the_search_box_is_not_on_the_search_page(real_site):
+    """The menu and the header are rendered once per edition and section and shared by every
+    page: each page must still show its own section as the current one, in its own language."""
+    sections = {"": ("Timeline", "Cronología"), "actors": ("Actors", "Actores"), "topics": ("Topics", "Temas"),
+                "places": ("Places", "Lugares"), "figures": ("Figures", "Cifras"),
+                "sources": ("Sources", "Fuentes"), "about": ("About", "Acerca de"), "search": ("Search", "Buscar")}
+    seen = set()
+    for page in real_site.rglob("*.html"):
+        parts = page.relative_to(real_site).parts
+        spanish = parts[0] == "es"
+        inside = parts[1:] if spanish else parts
+        section = inside[0] if len(inside) > 1 else ("" if inside == ("index.html",) else None)
+        html = page.read_text(encoding="utf-8")
+        menu = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        current = re.findall(r'aria-current="page"[^>]*>([^<]*)</a>', menu)
+        if section in sections:
+            assert current == [sections[section][spanish]], page
+            seen.add((section, spanish))
+        else:
+            assert current == [], page  # the page not found, the data and changes pages: no section of the menu
+        header = html.split("<header", 1)[1].split("</header>", 1)[0]
+        assert ('class="site-search"' in header) == (section != "search"), page
+    assert seen == {(section, spanish) for section in sections for spanish in (False, True)}
+
+
 def test_two_builds_are_byte_identical(tmp_path):
     def digest(folder):
         return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
