@@ -122,7 +122,9 @@ def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path
             else:
                 to_render.append(output)
         markdown = _convert_markdown([book.timeline for book in books], memory.markdown, jobs) if to_render else None
-        _render_into(update, renderer, to_render, jobs, lambda done: progress("rendering pages", done, len(to_render)))
+        documents: dict[str, str | None] | None = {} if search_part_pages else None
+        _render_into(update, renderer, to_render, jobs, lambda done: progress("rendering pages", done, len(to_render)),
+                     documents)
         progress("writing files", 0, len(plan))
 
         index = search.IndexState()
@@ -133,7 +135,7 @@ def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path
             searchable = [search.Page(output.path, "/" + output.url, output.edition_url or output.url)
                           for output in plan if output.path.endswith(".html")]
             index = search.index_site(staging, out_dir, searchable, update.written, memory.search,
-                                      search_part_pages, _workers(jobs, len(searchable)))
+                                      search_part_pages, _workers(jobs, len(searchable)), documents)
 
         changed = update.commit(finish if search_part_pages else None)
     finally:
@@ -181,16 +183,28 @@ def _convert_markdown(graphs: list[timeline.Timeline], stored: dict[str, str], j
     return {keys[text]: html for text, html in known.items()}
 
 
-_job: tuple[write.SiteUpdate, render.Renderer, list[pages.Output]] | None = None  # for forked workers
+_job: tuple[write.SiteUpdate, render.Renderer, list[pages.Output], bool] | None = None  # for forked workers
 
 
-def _render_chunk(bounds: tuple[int, int]) -> tuple[set[str], set[str]]:
-    """In a worker (its own copy of the update): stage a chunk, and say what it wrote and kept."""
-    update, renderer, outputs = _job
+def _render_chunk(bounds: tuple[int, int]) -> tuple[set[str], set[str], dict[str, str | None]]:
+    """In a worker (its own copy of the update): stage a chunk, and say what it wrote and kept,
+    with each page's search document when the site has a search index."""
+    update, renderer, outputs, indexed = _job
     update.written, update.kept = set(), set()
+    documents: dict[str, str | None] = {}
     for output in outputs[bounds[0]:bounds[1]]:
-        update.put(output.path, renderer.render(output))
-    return update.written, update.kept
+        _render_one(update, renderer, output, documents if indexed else None)
+    return update.written, update.kept, documents
+
+
+def _render_one(update: write.SiteUpdate, renderer: render.Renderer, output: pages.Output,
+                documents: dict[str, str | None] | None) -> None:
+    data = renderer.render(output)
+    update.put(output.path, data)
+    if documents is not None and output.path.endswith(".html"):
+        # cut out here, where the page is at hand and the processors share the work, rather
+        # than read back from disk by the search step, one page after the other
+        documents[output.path] = search.document(data.decode("utf-8"))
 
 
 def _chunks(outputs: list[pages.Output], size: int = 100) -> list[tuple[int, int]]:
@@ -212,24 +226,28 @@ def _chunks(outputs: list[pages.Output], size: int = 100) -> list[tuple[int, int
 
 
 def _render_into(update: write.SiteUpdate, renderer: render.Renderer, outputs: list[pages.Output],
-                 jobs: int | None, progress: Callable[[int], None]) -> None:
-    """Render the outputs and stage each one that changed; with several processors, processes
-    forked from this one (sharing the timeline) render chunks of the list side by side."""
+                 jobs: int | None, progress: Callable[[int], None],
+                 documents: dict[str, str | None] | None = None) -> None:
+    """Render the outputs and stage each one that changed, and fill `documents` (when given)
+    with each page's search document; with several processors, processes forked from this one
+    (sharing the timeline) render chunks of the list side by side."""
     global _job
     workers = _workers(jobs, len(outputs))
     if workers == 1:
         for done, output in enumerate(outputs):
             if done % 100 == 0:
                 progress(done)
-            update.put(output.path, renderer.render(output))
+            _render_one(update, renderer, output, documents)
         return
     chunks = _chunks(outputs)
-    _job = (update, renderer, outputs)
+    _job = (update, renderer, outputs, documents is not None)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
-            for written, kept in pool.imap_unordered(_render_chunk, chunks):
+            for written, kept, found in pool.imap_unordered(_render_chunk, chunks):
                 update.record(written, kept)
+                if documents is not None:
+                    documents.update(found)
                 done += len(written) + len(kept)
                 progress(done)
     finally:

@@ -162,25 +162,28 @@ class IndexState:
 
 
 def index_site(staging: Path, current: Path, pages: list[Page], written: set[str], previous: IndexState,
-               part_pages: int = PART_PAGES, workers: int = 2) -> IndexState:
+               part_pages: int = PART_PAGES, workers: int = 2,
+               known: dict[str, str | None] | None = None) -> IndexState:
     """Write the search index into staging/pagefind/: each part whose pages' text changed since
-    `previous` (the index in `current`) is indexed again; the others are linked from `current`."""
+    `previous` (the index in `current`) is indexed again; the others are linked from `current`.
+    `known` holds pages' documents already at hand, by path; the others are read from staging."""
     parts = part_count(len(pages), part_pages)
     members: list[list[Page]] = [[] for _ in range(parts)]
     for page in sorted(pages, key=lambda page: page.url):
         members[part_of(page.key, parts)].append(page)
     usable = len(previous.documents) == parts and all(
         _entry_key(current / part_folder(part)) == previous.entries[part] for part in range(parts))
-    documents: dict[str, str | None] = {}
+    documents: dict[str, str | None] = dict(known or {})
 
     def unchanged(part: int) -> bool:
-        known = previous.documents[part]
-        if {page.path for page in members[part]} != set(known):
+        indexed = previous.documents[part]
+        if {page.path for page in members[part]} != set(indexed):
             return False
         for page in members[part]:
             if page.path in written:
-                documents[page.path] = _read_document(staging / page.path)
-                if document_key(documents[page.path]) != known[page.path]:
+                if page.path not in documents:
+                    documents[page.path] = _read_document(staging / page.path)
+                if document_key(documents[page.path]) != indexed[page.path]:
                     return False
         return True
 

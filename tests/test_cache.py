@@ -211,6 +211,10 @@ def test_processes_side_by_side_build_the_same_site_as_one(project, monkeypatch)
     monkeypatch.setattr(build, "PARALLEL_FROM", 1)
     build.build(content, root / "two", templates_dir=templates, with_search=False, jobs=2)
     assert tree(root / "two") == clean(project)
+    # with the search index, which takes the pages' text from the processes that rendered them
+    build.build(content, root / "two", templates_dir=templates, jobs=2, search_part_pages=40)
+    build.build(content, root / "one", templates_dir=templates, jobs=1, search_part_pages=40)
+    assert tree(root / "two") == tree(root / "one") and "pagefind/part-1/pagefind-entry.json" in tree(root / "one")
 
 
 def test_processes_take_each_output_once_the_long_ones_first():
