@@ -132,7 +132,7 @@ def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path
         def finish(staging: Path) -> None:
             nonlocal index
             progress("indexing for search", 0, 1)
-            searchable = [search.Page(output.path, "/" + output.url, output.edition_url or output.url)
+            searchable = [search.Page(output.path, "/" + output.url, output.address_in_edition)
                           for output in plan if output.path.endswith(".html")]
             index = search.index_site(staging, out_dir, searchable, update.written, memory.search,
                                       search_part_pages, _workers(jobs, len(searchable)), documents)

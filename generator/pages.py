@@ -60,6 +60,12 @@ class Output:
         """Whether every edition has this output, at its own prefix + edition_url."""
         return self.edition_url is not None
 
+    @property
+    def address_in_edition(self) -> str:
+        """Its address inside its edition ("" for an edition's home page), or its own address for
+        a file the editions share. (An edition's home has an empty edition_url, not a missing one.)"""
+        return self.edition_url if self.edition_url is not None else self.url
+
 
 RECENT_CHANGES = 100  # on the changes page; its feed has the newest 50
 

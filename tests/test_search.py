@@ -97,6 +97,13 @@ def test_a_site_in_parts_holds_each_page_once_and_its_search_page_names_the_part
     for search_page in ("search/index.html", "es/search/index.html"):
         html = (site / search_page).read_text(encoding="utf-8")
         assert f'data-merged="{" ".join("/" + folder for folder in folders)}"' in html
+    part_of_page = {url: part_of_file(path.relative_to(site / "pagefind").as_posix())
+                    for path in (site / "pagefind").rglob("*.pf_fragment")
+                    for url in [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])["url"]]}
+    spanish = [url for url in part_of_page if url.startswith("/es/")]
+    assert len({part_of_page[url] for url in spanish}) > 1
+    for url in spanish:  # each page's two languages in one part
+        assert part_of_page[url] == part_of_page["/" + url.removeprefix("/es/")], url
     one = (site / "pagefind/pagefind-entry.json").read_bytes()
     assert build_real(tmp_path / "again", search_part_pages=30) and (
         tmp_path / "again/pagefind/pagefind-entry.json").read_bytes() == one  # byte-identical builds
