@@ -175,17 +175,17 @@ def index_site(staging: Path, current: Path, pages: list[Page], written: set[str
         _entry_key(current / part_folder(part)) == previous.entries[part] for part in range(parts))
     documents: dict[str, str | None] = dict(known or {})
 
+    def document_of(page: Page) -> str | None:
+        if page.path not in documents:
+            documents[page.path] = _read_document(staging / page.path)
+        return documents[page.path]
+
     def unchanged(part: int) -> bool:
         indexed = previous.documents[part]
         if {page.path for page in members[part]} != set(indexed):
             return False
-        for page in members[part]:
-            if page.path in written:
-                if page.path not in documents:
-                    documents[page.path] = _read_document(staging / page.path)
-                if document_key(documents[page.path]) != indexed[page.path]:
-                    return False
-        return True
+        return all(document_key(document_of(page)) == indexed[page.path]
+                   for page in members[part] if page.path in written)
 
     state = IndexState([{} for _ in range(parts)], [""] * parts)
     stale = [part for part in range(parts) if not (usable and unchanged(part))]
@@ -194,8 +194,7 @@ def index_site(staging: Path, current: Path, pages: list[Page], written: set[str
         state.documents[part], state.entries[part] = previous.documents[part], previous.entries[part]
 
     def index_part(part: int) -> int:
-        texts = {page.path: documents[page.path] if page.path in documents else _read_document(staging / page.path)
-                 for page in members[part]}
+        texts = {page.path: document_of(page) for page in members[part]}
         folder = staging / part_folder(part)
         _write_bundle(_run_pagefind([(page.url, texts[page.path]) for page in members[part]
                                      if texts[page.path] is not None]), folder, part)
