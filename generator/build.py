@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,12 +51,19 @@ def edition_time(environ: dict[str, str]) -> dt.datetime | None:
 
 def check(content_dir: Path, strict: bool = False, drafts: bool = False) -> tuple[timeline.Timeline | None, Diagnostics]:
     """Load, validate and link the content; the timeline is None when there are errors."""
-    diagnostics = Diagnostics()
-    raw = load.load_content(content_dir, diagnostics)
+    with Helpers() as helpers:
+        diagnostics = Diagnostics()
+        raw = load.load_content(content_dir, diagnostics, share=helpers.share)
+        return _link(raw, content_dir, diagnostics, strict, drafts), diagnostics
+
+
+def _link(raw: load.RawContent, content_dir: Path, diagnostics: Diagnostics, strict: bool,
+          drafts: bool) -> timeline.Timeline | None:
+    """The timeline of the records read, or None when there are errors (or, when strict, warnings)."""
     records = model.validate(raw, diagnostics, history=history.read(content_dir))
     graph = timeline.assemble(records, diagnostics, drafts)
     failed = diagnostics.errors or (strict and diagnostics.warnings)
-    return (None if failed else graph), diagnostics
+    return None if failed else graph
 
 
 def check_output(out_dir: Path, content_dir: Path, templates_dir: Path = TEMPLATES_DIR,
@@ -74,16 +82,43 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
     (and only the parts of the search index whose pages' text changed are indexed again)."""
     check_output(out_dir, content_dir, templates_dir, static_dir)
     progress("reading content", 0, 1)
-    with collector_paused():
-        graph, diagnostics = check(content_dir, strict, drafts)
-    if graph is None:
-        raise ContentError(diagnostics.sorted())
+    memory = cache.BuildCache(cache_dir, out_dir)
+    part_pages = search_part_pages if with_search else None
+    with Helpers(jobs) as helpers:  # done with before the rendering forks its processes
+        with collector_paused():
+            graph, diagnostics, converting = _read_content(content_dir, strict, drafts, memory.markdown, helpers)
+        if graph is None:
+            raise ContentError(diagnostics.sorted())
+        books = editions.editions(graph)
+        plan = pages.plan_site(books, part_pages or search.PART_PAGES)
+        renderer = render.Renderer(books, templates_dir, static_dir, base_url, built)
+        signature = cache.code_signature(templates_dir, static_dir, (renderer.site_url, built, drafts, part_pages))
+        fingerprints = cache.fingerprints(plan, graph, signature)
+        to_render = [output for output in plan if not memory.unchanged(out_dir, output.path, fingerprints[output.path])]
+        markdown = _convert_markdown([book.timeline for book in books], memory.markdown, converting, helpers) \
+            if to_render else None
+        del converting  # its texts and their HTML, megabytes that the rendering processes need not carry
     gc.freeze()  # see collector_paused
     try:
-        return _make_site(graph, diagnostics, out_dir, base_url, templates_dir, static_dir,
-                          search_part_pages if with_search else None, drafts, built, progress, cache_dir, jobs)
+        written, index = _write_site(out_dir, plan, renderer, to_render, memory, part_pages, progress, jobs)
     finally:
         gc.unfreeze()
+    if written or to_render:  # otherwise every output is as the cache describes it already
+        memory.save(out_dir, fingerprints, markdown, index if written else memory.search)
+    page_count = sum(1 for output in plan if output.path.endswith(".html"))
+    return BuildResult(len(plan) + len(renderer.assets), page_count, len(graph.entries), diagnostics.warnings,
+                       rendered=len(to_render), written=len(written))
+
+
+def _read_content(content_dir: Path, strict: bool, drafts: bool, stored_markdown: dict[str, str], helpers: Helpers
+                  ) -> tuple[timeline.Timeline | None, Diagnostics, Callable[[], dict[str, str]]]:
+    """The timeline (None when there are errors), the problems found, and a function that waits
+    for the Markdown the records hold, converted while they were checked (but for what the cache
+    had already)."""
+    diagnostics = Diagnostics()
+    raw = load.load_content(content_dir, diagnostics, share=helpers.share)
+    converting = _convert_ahead(model.markdown_texts(raw), stored_markdown, helpers)
+    return _link(raw, content_dir, diagnostics, strict, drafts), diagnostics, converting
 
 
 @contextmanager
@@ -101,32 +136,24 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path, base_url: str | None,
-               templates_dir: Path, static_dir: Path, search_part_pages: int | None, drafts: bool,
-               built: dt.datetime | None, progress: Progress, cache_dir: Path | None, jobs: int | None) -> BuildResult:
-    """search_part_pages: the size of the search index's parts; None for a site without one."""
-    books = editions.editions(graph)
-    plan = pages.plan_site(books, search_part_pages or search.PART_PAGES)
-    memory = cache.BuildCache(cache_dir, out_dir)
-    renderer = render.Renderer(books, templates_dir, static_dir, base_url, built)
-    signature = cache.code_signature(templates_dir, static_dir, (renderer.site_url, built, drafts, search_part_pages))
-    fingerprints = cache.fingerprints(plan, graph, signature)
+def _write_site(out_dir: Path, plan: list[pages.Output], renderer: render.Renderer, to_render: list[pages.Output],
+                memory: cache.BuildCache, search_part_pages: int | None, progress: Progress,
+                jobs: int | None) -> tuple[set[str], search.IndexState]:
+    """Render what changed, stage it beside the rest, index it for search (when search_part_pages,
+    the size of the index's parts, is given) and swap the new site in. Returns the files written
+    (none when nothing changed) and the search index."""
     update = write.SiteUpdate(out_dir)
     try:
         for path, data in renderer.asset_files().items():
             update.put(path, data)
-        to_render = []
+        rendering = {output.path for output in to_render}
         for output in plan:
-            if memory.unchanged(out_dir, output.path, fingerprints[output.path]):
+            if output.path not in rendering:
                 update.keep(output.path)
-            else:
-                to_render.append(output)
-        markdown = _convert_markdown([book.timeline for book in books], memory.markdown, jobs) if to_render else None
         documents: dict[str, str | None] | None = {} if search_part_pages else None
         _render_into(update, renderer, to_render, jobs, lambda done: progress("rendering pages", done, len(to_render)),
                      documents)
         progress("writing files", 0, len(plan))
-
         index = search.IndexState()
 
         def finish(staging: Path) -> None:
@@ -140,11 +167,7 @@ def _make_site(graph: timeline.Timeline, diagnostics: Diagnostics, out_dir: Path
         changed = update.commit(finish if search_part_pages else None)
     finally:
         update.discard()
-    if changed or to_render:  # otherwise every output is as the cache describes it already
-        memory.save(out_dir, fingerprints, markdown, index if changed else memory.search)
-    page_count = sum(1 for output in plan if output.path.endswith(".html"))
-    return BuildResult(len(plan) + len(renderer.assets), page_count, len(graph.entries), diagnostics.warnings,
-                       rendered=len(to_render), written=len(update.written))
+    return (update.written if changed else set()), index
 
 
 PARALLEL_FROM = 400  # below this many files, starting processes costs more than it saves
@@ -157,10 +180,52 @@ def _workers(jobs: int | None, tasks: int) -> int:
     return wanted if forkable and wanted > 1 and tasks >= PARALLEL_FROM else 1
 
 
-def _convert_markdown(graphs: list[timeline.Timeline], stored: dict[str, str], jobs: int | None) -> dict[str, str]:
-    """Every Markdown text the site shows, in every edition, converted once: from the cache where
-    it is there, the rest shared between processes. Returns what the cache should keep (by hash
-    of the text)."""
+class Helpers:
+    """Processes that share out the work before rendering (reading the files, converting Markdown),
+    started the first time a task is large enough to pay for them. They are forked before the
+    records exist, so only what a task needs travels to them and back; leaving the `with` block
+    stops them, before the rendering forks processes of its own (from one thread, as fork wants)."""
+
+    def __init__(self, jobs: int | None = None):
+        self.jobs = jobs
+        self._pool: multiprocessing.pool.Pool | None = None
+
+    def share(self, work: Callable[[list], list], items: list) -> Callable[[], list]:
+        """Start `work` (a function of a list, giving one result per item) on the items, in pieces
+        for the processes when there are enough of them; returns a function that waits for the
+        results and gives them in order. Without processes, the work is done when asked for."""
+        workers = _workers(self.jobs, len(items))
+        if workers == 1:
+            return lambda: work(items)
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("fork").Pool(workers)
+        size = -(-len(items) // (workers * 4))  # four pieces each, so that one slow piece holds up little
+        pending = self._pool.map_async(work, [items[start:start + size] for start in range(0, len(items), size)])
+        return lambda: [result for piece in pending.get() for result in piece]
+
+    def __enter__(self) -> Helpers:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()  # what is still running is not wanted: the build failed
+            self._pool.join()
+            self._pool = None
+
+
+def _convert_ahead(texts: list[str], stored: dict[str, str], helpers: Helpers) -> Callable[[], dict[str, str]]:
+    """Start converting the Markdown texts the cache does not hold; returns a function that waits
+    for them, by text."""
+    missing = sorted({text for text in texts if cache.text_key(text) not in stored})
+    converted = helpers.share(markup.convert_all, missing)
+    return lambda: dict(zip(missing, converted()))
+
+
+def _convert_markdown(graphs: list[timeline.Timeline], stored: dict[str, str],
+                      ahead: Callable[[], dict[str, str]], helpers: Helpers) -> dict[str, str]:
+    """Every Markdown text the site shows, in every edition, converted once: converted ahead, read
+    from the cache, or (texts the records' checks changed) now. Returns what the cache should
+    keep, by hash of the text."""
     texts = []
     for graph in graphs:
         summaries = [entry.event.summary for entry in graph.entries]
@@ -169,16 +234,10 @@ def _convert_markdown(graphs: list[timeline.Timeline], stored: dict[str, str], j
                   if record.summary]
         texts += [page.body for page in graph.pages.values()]
     keys = {text: cache.text_key(text) for text in texts}
-    known = {text: stored[key] for text, key in keys.items() if key in stored}
-    missing = [text for text in keys if text not in known]
-    workers = _workers(jobs, len(missing))
-    if workers > 1:
-        batches = [missing[start::workers * 4] for start in range(workers * 4)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for batch, converted in zip(batches, pool.map(markup.convert_all, batches)):
-                known.update(zip(batch, converted))
-    else:
-        known.update(zip(missing, markup.convert_all(missing)))
+    converted = ahead()
+    known = {text: converted[text] if text in converted else stored.get(key) for text, key in keys.items()}
+    missing = [text for text, html in known.items() if html is None]
+    known.update(zip(missing, helpers.share(markup.convert_all, missing)()))
     markup.remember(known)
     return {keys[text]: html for text, html in known.items()}
 

@@ -7,11 +7,11 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
-from .diagnostics import Diagnostics, Location
+from .diagnostics import Diagnostics, Location, Problem
 
 try:  # libyaml's parser is more than ten times faster; the pure-Python one gives the same nodes.
     from yaml import CSafeLoader as _Loader
@@ -115,10 +115,16 @@ class _YamlProblem(Exception):
 FileMemo = dict  # path (a string) -> (its size, time and inode when read, the record, the problems found)
 
 
+Share = Callable[[Callable[[list], list], list], Callable[[], list]]
+"""Runs a function of a list over a list, perhaps split between processes; gives back a function
+that waits for the results, in order (see build.Helpers)."""
+
+
 def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path | None = None,
-                 memo: FileMemo | None = None) -> RawContent:
+                 memo: FileMemo | None = None, share: Share | None = None) -> RawContent:
     """Read every record under content_dir; unreadable files are reported, never raised. With a
-    memo (the preview keeps one), a file unchanged since the last call is not read again."""
+    memo (the preview keeps one), a file unchanged since the last call is not read again; with
+    `share`, the files are read by other processes too."""
     content_dir = Path(content_dir)
     shown = _display(display_root, os.getcwd())
     if memo is not None:
@@ -135,20 +141,55 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
         return raw
     root = content_dir.resolve()
 
+    # First every folder is listed, then every file read (by several processes when shared);
+    # the problems are reported in the order of a reading one file after the other.
+    steps: list[tuple[str, list[Problem], list[tuple]]] = []  # (kind, the listing's problems, reads)
     site_file = content_dir / "site.yaml"
-    if _readable(site_file, root, shown, diagnostics, required=True):
-        raw.site = load_yaml_file_(site_file, "site", "site", shown(site_file), diagnostics)
-
+    found = Diagnostics()
+    site_reads = [(load_yaml_file_, site_file, "site", "site", shown(site_file))] \
+        if _readable(site_file, root, shown, found, required=True) else []
+    steps.append(("site", found.problems, site_reads))
     for folder, kind in KINDS.items():
-        raw.records[kind] = [
-            record for path in _listing(content_dir / folder, ".yaml", root, shown, diagnostics)
-            if (record := load_yaml_file_(path, kind, path.stem, shown(path), diagnostics)) is not None
-        ]
-    raw.pages = [
-        record for path in _listing(content_dir / "pages", ".md", root, shown, diagnostics)
-        if (record := load_page_file_(path, shown(path), diagnostics)) is not None
-    ]
+        found = Diagnostics()
+        paths = _listing(content_dir / folder, ".yaml", root, shown, found)
+        steps.append((kind, found.problems, [(load_yaml_file_, path, kind, path.stem, shown(path)) for path in paths]))
+    found = Diagnostics()
+    paths = _listing(content_dir / "pages", ".md", root, shown, found)
+    steps.append(("page", found.problems, [(load_page_file_, path, shown(path)) for path in paths]))
+
+    reads = [read for _, _, step_reads in steps for read in step_reads]
+    if share is None or memo is not None:  # the memo's readers stay in this process, with the memo
+        share = _here
+    results = iter(share(_read_files, reads)())
+    for kind, listing_problems, step_reads in steps:
+        diagnostics.problems.extend(listing_problems)
+        records = []
+        for _ in step_reads:
+            record, problems = next(results)
+            diagnostics.problems.extend(problems)
+            if record is not None:
+                records.append(record)
+        if kind == "site":
+            raw.site = records[0] if records else None
+        elif kind == "page":
+            raw.pages = records
+        else:
+            raw.records[kind] = records
     return raw
+
+
+def _here(work: Callable[[list], list], items: list) -> Callable[[], list]:
+    """Share without other processes: the work is done when its results are asked for."""
+    return lambda: work(items)
+
+
+def _read_files(reads: list[tuple]) -> list[tuple[RawRecord | None, list[Problem]]]:
+    """Each (reader, path, arguments...) read: the record (None when it cannot be read) and its problems."""
+    results = []
+    for reader, path, *arguments in reads:
+        found = Diagnostics()
+        results.append((reader(path, *arguments, found), found.problems))
+    return results
 
 
 def _remembered(read, previous: FileMemo, memo: FileMemo):

@@ -667,6 +667,20 @@ def validate(raw: RawContent, diagnostics: Diagnostics, memo: dict | None = None
     return content
 
 
+def markdown_texts(raw: RawContent) -> list[str]:
+    """The Markdown the records will show, as their checks will keep it: every summary, in every
+    language, and every page's body. Read ahead of the checks, so that converting it can start
+    while they run; a value that is not text is left to them."""
+    texts = []
+    for kind in ("event", "actor", "topic"):
+        for record in raw.records.get(kind, []):
+            data = record.data if isinstance(record.data, dict) else {}
+            blocks = [data] + [block for key, block in data.items()
+                               if isinstance(block, dict) and isinstance(key, str) and _LANGUAGE.fullmatch(key)]
+            texts += [block["summary"].strip() for block in blocks if isinstance(block.get("summary"), str)]
+    return texts + [record.body for record in raw.pages]
+
+
 def _split_page_translations(records: list[RawRecord], languages: tuple[str, ...], diagnostics: Diagnostics
                              ) -> tuple[list[RawRecord], dict[str, dict[str, RawRecord]]]:
     """Free pages apart from their translations (about.es.md translates about.md), the

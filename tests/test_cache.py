@@ -217,6 +217,39 @@ def test_processes_side_by_side_build_the_same_site_as_one(project, monkeypatch)
     assert tree(root / "two") == tree(root / "one") and "pagefind/part-1/pagefind-entry.json" in tree(root / "one")
 
 
+def test_processes_side_by_side_read_the_content_and_convert_its_markdown_as_one(project, monkeypatch):
+    """The files are read, and their Markdown converted, by processes started before the records
+    are checked: the site is the same, the cache holds every text, and an error in the content
+    stops those processes with the build."""
+    import multiprocessing
+    root, content, templates = project
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    log = root / "converted-by"  # each process that converts a text says so here
+    original = markup.convert
+
+    def convert(text: str) -> str:
+        with open(log, "a") as file:
+            file.write(f"{os.getpid()}\n")
+        return original(text)
+
+    def converters() -> set[int]:
+        return {int(line) for line in log.read_text().split()} if log.exists() else set()
+
+    monkeypatch.setattr(markup, "convert", convert)
+    incremental(project, jobs=2)
+    assert converters() and os.getpid() not in converters()  # all of it by the other processes
+    monkeypatch.setattr(markup, "convert", original)
+    assert tree(root / "site") == clean(project)
+    monkeypatch.setattr(markup, "convert", convert)
+    edit(event_file(content, 3), "title:", "title: [unclosed")
+    with pytest.raises(build.ContentError):
+        incremental(project, jobs=2)
+    assert not multiprocessing.active_children()
+    edit(event_file(content, 3), "title: [unclosed", "title:")
+    log.unlink()
+    assert incremental(project, jobs=2).rendered == 0 and not converters()  # each text was kept in the cache
+
+
 def test_processes_take_each_output_once_the_long_ones_first():
     from types import SimpleNamespace
     kinds = ["timeline.html"] + ["event.html"] * 250 + ["actors.html"] + ["actor.html"] * 3 + ["json", "csv"]

@@ -356,3 +356,33 @@ def test_page_without_front_matter(content):
     write_files(content, {"pages/help.md": "# Help\n"})
     _, problems = load(content)
     assert problems[0].startswith("content/pages/help.md:1:1: error: the page has no front matter")
+
+
+def test_files_read_by_several_processes_are_read_as_by_one(content, monkeypatch):
+    """A large site's files are shared out between processes: the records, and the problems in
+    the order an editor reads them, must be the same as when one process reads them all."""
+    from generator import build
+    for number in range(30):
+        event_file(content, f"title: Event {number}\ndate: 2024-01-{number % 28 + 1:02d}\n", f"2024-01-{number:02d}-e.yaml")
+    event_file(content, "title: [unclosed\n", "2024-02-01-broken.yaml")
+    event_file(content, b"title: caf\xe9\n", "2024-02-02-latin.yaml")
+    (content / "events" / "notes.txt").write_text("x")
+    (content / "pages" / "about.md").write_text("no front matter")
+
+    def records(raw):
+        return [(kind, record.id, record.file, record.data, record.body)
+                for kind, group in [("site", [raw.site])] + sorted(raw.records.items()) + [("page", raw.pages)]
+                for record in group]
+
+    alone = Diagnostics()
+    one = load_content(content, alone)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    with build.Helpers(2) as helpers:
+        shared = Diagnostics()
+        several = load_content(content, shared, share=helpers.share)
+        assert helpers._pool is not None  # the files were read by other processes
+    assert records(several) == records(one) and len(one.records["event"]) > 30
+    assert [p.format() for p in shared.problems] == [p.format() for p in alone.problems]
+    assert len(alone.problems) == 4  # the broken, the Latin-1, the stray file, the page
+    # and where a value is written is still found, from the text each process read
+    assert several.records["event"][0].at("date").line == one.records["event"][0].at("date").line == 2

@@ -146,3 +146,30 @@ def test_every_error_in_every_file_is_reported_at_once(content):
     assert len(errors) == 3
     assert [p.split(":")[0] for p in errors] == ["content/actors/x.yaml", "content/events/2024-01-09-a.yaml",
                                                   "content/events/2024-01-09-b.yaml"]
+
+
+def test_the_markdown_read_ahead_is_the_markdown_the_records_keep(content):
+    """A build starts converting Markdown from the files as read, while the records are checked:
+    the texts it guesses must be the very texts the checked records show, in every language."""
+    from conftest import REAL_CONTENT
+    from generator import editions, history, load, model, timeline
+    from generator.diagnostics import Diagnostics
+
+    read_ahead = {}
+    for folder in (REAL_CONTENT, content):
+        diagnostics = Diagnostics()
+        raw = load.load_content(folder, diagnostics)
+        ahead = set(model.markdown_texts(raw))
+        graph = timeline.assemble(model.validate(raw, diagnostics, history=history.read(folder)), diagnostics)
+        shown = {text for book in editions.editions(graph) for text in
+                 [entry.event.summary for entry in book.timeline.entries]
+                 + [record.summary for group in (book.timeline.actors, book.timeline.topics)
+                    for record in group.values() if record.summary]
+                 + [page.body for page in book.timeline.pages.values()]}
+        assert shown and shown <= ahead
+        read_ahead[folder] = ahead
+    assert any("Estados Unidos" in text for text in read_ahead[REAL_CONTENT])  # a translation's
+
+    # a summary that is not text is left to the checks, which report it
+    write_files(content, {TAKEOVER: "title: T\ndate: 2024-01-09\nsummary: 42\nes: {summary: [a]}\nsources: []\n"})
+    assert "42" not in model.markdown_texts(load.load_content(content, Diagnostics()))
