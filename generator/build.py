@@ -100,14 +100,14 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, strict:
         del converting  # its texts and their HTML, megabytes that the rendering processes need not carry
     gc.freeze()  # see collector_paused
     try:
-        written, index = _write_site(out_dir, plan, renderer, to_render, memory, part_pages, progress, jobs)
+        changed, written, index = _write_site(out_dir, plan, renderer, to_render, memory, part_pages, progress, jobs)
     finally:
         gc.unfreeze()
-    if written or to_render:  # otherwise every output is as the cache describes it already
-        memory.save(out_dir, fingerprints, markdown, index if written else memory.search)
+    if changed or to_render:  # otherwise every output is as the cache describes it already
+        memory.save(out_dir, fingerprints, markdown, index if changed else memory.search)
     page_count = sum(1 for output in plan if output.path.endswith(".html"))
     return BuildResult(len(plan) + len(renderer.assets), page_count, len(graph.entries), diagnostics.warnings,
-                       rendered=len(to_render), written=len(written))
+                       rendered=len(to_render), written=written)
 
 
 def _read_content(content_dir: Path, strict: bool, drafts: bool, stored_markdown: dict[str, str], helpers: Helpers
@@ -138,10 +138,10 @@ def collector_paused() -> Iterator[None]:
 
 def _write_site(out_dir: Path, plan: list[pages.Output], renderer: render.Renderer, to_render: list[pages.Output],
                 memory: cache.BuildCache, search_part_pages: int | None, progress: Progress,
-                jobs: int | None) -> tuple[set[str], search.IndexState]:
+                jobs: int | None) -> tuple[bool, int, search.IndexState]:
     """Render what changed, stage it beside the rest, index it for search (when search_part_pages,
-    the size of the index's parts, is given) and swap the new site in. Returns the files written
-    (none when nothing changed) and the search index."""
+    the size of the index's parts, is given) and swap the new site in. Returns whether anything
+    changed, how many files were written, and the search index."""
     update = write.SiteUpdate(out_dir)
     try:
         for path, data in renderer.asset_files().items():
@@ -167,7 +167,7 @@ def _write_site(out_dir: Path, plan: list[pages.Output], renderer: render.Render
         changed = update.commit(finish if search_part_pages else None)
     finally:
         update.discard()
-    return (update.written if changed else set()), index
+    return changed, len(update.written), index
 
 
 PARALLEL_FROM = 400  # below this many files, starting processes costs more than it saves

@@ -8,7 +8,7 @@ import hashlib
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 import babel
@@ -17,6 +17,8 @@ import babel.messages.mofile
 import babel.messages.pofile
 import babel.support
 import jinja2
+import jinja2.ext
+import jinja2.lexer
 from dateutil import tz
 from markupsafe import Markup, escape
 
@@ -86,17 +88,64 @@ def fingerprint(assets: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
 
 class CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept in memory, by name and checksum of their source, for the preview,
-    which makes a new environment on every save (its globals name that save's timeline)."""
+    which makes a new environment on every save (its globals name that save's timeline). A
+    template compiles with its edition's interface text (see FixedText), so it is kept by catalog
+    too; the entry holds the catalog, so that no other catalog can take its id."""
 
     def __init__(self):
-        self.store: dict[str, bytes] = {}
+        self.store: dict[tuple[str, int], tuple[object, bytes]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])  # ignored when the source changed
+        known = self.store.get((bucket.key, id(bucket.environment.interface_catalog)))
+        if known is not None:
+            bucket.bytecode_from_string(known[1])  # ignored when the source changed
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
+        catalog = bucket.environment.interface_catalog
+        self.store[(bucket.key, id(catalog))] = (catalog, bucket.bytecode_to_string())
+
+
+class FixedText(jinja2.ext.Extension):
+    """Interface text without variables, translated as the template compiles: `{{ _('Sources') }}`
+    and `{% trans %}...{% endtrans %}` become the edition's text, as the new-style gettext would
+    give it on every page (formatted, and not escaped: translations are trusted). An event page
+    shows about twenty, and each call cost what rendering a paragraph does."""
+
+    def __init__(self, environment: jinja2.Environment):
+        super().__init__(environment)
+        environment.extend(interface_catalog=gettext.NullTranslations())
+
+    def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterator[jinja2.lexer.Token]:
+        tokens = list(stream)
+        index = 0
+        while index < len(tokens):
+            found = self._fixed(tokens, index)
+            if found is None:
+                yield tokens[index]
+                index += 1
+            else:
+                text, length = found
+                yield jinja2.lexer.Token(tokens[index].lineno, "data", text)
+                index += length
+
+    def _fixed(self, tokens: list[jinja2.lexer.Token], index: int) -> tuple[str, int] | None:
+        """The text that tokens[index:] stand for, and how many tokens they are; None for anything else."""
+        shape = [(token.type, token.value) for token in tokens[index:index + 7]]
+        if (len(shape) >= 6 and shape[0][0] == "variable_begin" and shape[1] in (("name", "_"), ("name", "gettext"))
+                and shape[2][0] == "lparen" and shape[3][0] == "string" and shape[4][0] == "rparen"
+                and shape[5][0] == "variable_end"):
+            message, length = shape[3][1], 6
+        elif (len(shape) == 7 and shape[0][0] == "block_begin" and shape[1] == ("name", "trans")
+              and shape[2][0] == "block_end" and shape[3][0] == "data" and shape[4][0] == "block_begin"
+              and shape[5] == ("name", "endtrans") and shape[6][0] == "block_end"
+              and not self.environment.policies.get("ext.i18n.trimmed")):
+            message, length = shape[3][1].replace("%", "%%"), 7  # as Jinja2's i18n reads a block
+        else:
+            return None
+        try:
+            return self.environment.interface_catalog.gettext(message) % {}, length
+        except (KeyError, TypeError, ValueError):  # a mistake in the message: left to fail as it did
+            return None
 
 
 def _environment(templates_dir: Path, edition: Edition, main_language: str, root_url: str,
@@ -109,10 +158,11 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=compiled,
         auto_reload=False,  # each build (and each of the preview's) makes its own environment
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", FixedText],
     )
     timeline, language = edition.timeline, edition.language
     translations = catalog(language)
+    env.interface_catalog = translations  # before any template compiles: FixedText reads it
     env.install_gettext_translations(translations, newstyle=True)
     env.globals.update(_interface_text(translations))
     root_path = urlsplit(root_url).path or "/"

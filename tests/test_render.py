@@ -3,6 +3,8 @@ import io
 import json
 import re
 
+import pytest
+
 from generator.build import build
 from generator.markup import to_html
 from generator.opendata import spreadsheet_safe
@@ -105,11 +107,12 @@ def test_timeline_teasers_are_short_plain_text_cut_at_a_sentence():
 
 
 def test_the_interface_text_reads_as_with_jinja2s_own_gettext():
-    """The templates' `_`, `gettext` and `ngettext` remember messages without variables; what they
-    give must stay what Jinja2's new-style gettext gives: translated, formatted, escaped where the
+    """The templates' `_`, `gettext` and `ngettext` remember messages without variables, and
+    messages without variables are translated as templates compile (FixedText); what they give
+    must stay what Jinja2's new-style gettext gives: translated, formatted, escaped where the
     template escapes and not elsewhere."""
     import jinja2
-    from generator.render import _interface_text, catalog
+    from generator.render import FixedText, _interface_text, catalog
 
     spanish = catalog("es")
     cases = {
@@ -117,21 +120,60 @@ def test_the_interface_text_reads_as_with_jinja2s_own_gettext():
                      "|{{ _('by %(author)s', author='<b>Ana & Co</b>') }}|{{ _('100%% sure') }}"
                      "|{{ ngettext('%(num)d source', '%(num)d sources', 1) }}"
                      "|{{ ngettext('%(num)d source', '%(num)d sources', 3) }}"
-                     "|{% trans %}Search{% endtrans %}|{% trans n='<i>' %}a {{ n }} b{% endtrans %}",
-        "robots.txt": "{{ _('by %(author)s', author='<b>') }}|{{ _('Search') }}",
+                     "|{% trans %}Search{% endtrans %}|{% trans n='<i>' %}a {{ n }} b{% endtrans %}"
+                     "|{% trans %}Marked <code>draft</code>, 50% done{% endtrans %}"
+                     "|<a title=\"{{ _('Tom & \"Jerry\"') }}\">{{ _('Search') ~ '<' }}</a>"
+                     "|{% autoescape false %}{{ _('A & B') }}{% endautoescape %}|{{ _('%s and %%') }}"
+                     "|{% set label = _('Search') %}{{ label }}|{%- trans %} Sources {% endtrans -%} |",
+        "robots.txt": "{{ _('by %(author)s', author='<b>') }}|{{ _('Search') }}|{% trans %}<b>{% endtrans %}",
+        "broken.html": "{{ _('needs %(x)s') }}",
     }
 
-    def rendered(ours: bool) -> dict[str, str]:
-        env = jinja2.Environment(loader=jinja2.DictLoader(cases), extensions=["jinja2.ext.i18n"],
-                                 autoescape=jinja2.select_autoescape(["html"]))
+    def rendered(ours: bool, folded: bool = False) -> dict[str, str]:
+        env = jinja2.Environment(loader=jinja2.DictLoader(cases), extensions=["jinja2.ext.i18n"] + [FixedText] * folded,
+                                 autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
         env.install_gettext_translations(spanish, newstyle=True)
         if ours:
             env.globals.update(_interface_text(spanish))
-        return {name: env.get_template(name).render() for name in cases} | {
+        if folded:
+            env.interface_catalog = spanish
+        with pytest.raises(KeyError):  # a message that wants a variable it is not given still fails
+            env.get_template("broken.html").render()
+        return {name: env.get_template(name).render() for name in cases if name != "broken.html"} | {
             "twice": env.get_template("page.html").render()}
 
-    mine, jinja2s = rendered(True), rendered(False)
-    assert mine == jinja2s
+    mine, folded, jinja2s = rendered(True), rendered(True, folded=True), rendered(False)
+    assert mine == folded == jinja2s
     assert mine["page.html"].startswith("Buscar|Buscar|Fuentes|Fuentes|")
     assert "&lt;b&gt;Ana &amp; Co&lt;/b&gt;" in mine["page.html"] and "100% sure" in mine["page.html"]
-    assert mine["robots.txt"].endswith("<b>|Buscar")
+    assert "Marked <code>draft</code>, 50% done" in mine["page.html"] and "{} and %" in mine["page.html"]
+    assert mine["robots.txt"].endswith("<b>|Buscar|<b>")
+    # and the folded templates hold the text itself, not a call for it
+    env = jinja2.Environment(loader=jinja2.DictLoader(cases), extensions=["jinja2.ext.i18n", FixedText])
+    env.interface_catalog = spanish
+    assert "Buscar" in env.compile(cases["page.html"], raw=True)
+
+
+def test_the_preview_shows_a_translators_save(content, tmp_path, monkeypatch):
+    """The preview keeps templates compiled from one save to the next, and a template compiles
+    with its edition's interface text: a new catalog must not be served an old compilation."""
+    import shutil
+    from generator import build as build_module, editions, render
+
+    locales = shutil.copytree(render.LOCALES_DIR, tmp_path / "locales")
+    monkeypatch.setattr(render, "LOCALES_DIR", locales)
+    write_files(content, {"site.yaml": (content / "site.yaml").read_text() + "translations: [es]\n"})
+    graph, _ = build_module.check(content)
+    books = editions.editions(graph)
+    kept = render.CompiledTemplates()
+    spanish_home = next(output for output in __import__("generator.pages").pages.plan_site(books)
+                        if output.language == "es" and output.template == "timeline.html")
+
+    def search_label() -> str:
+        page = render.Renderer(books, build_module.TEMPLATES_DIR, build_module.STATIC_DIR, compiled=kept).render(spanish_home)
+        return re.search(r'<button type="submit">([^<]*)</button>', page.decode()).group(1)
+
+    assert search_label() == "Buscar"
+    catalog = locales / "es" / "LC_MESSAGES" / "messages.po"
+    catalog.write_text(catalog.read_text().replace('msgid "Search"\nmsgstr "Buscar"', 'msgid "Search"\nmsgstr "Busca"'))
+    assert search_label() == "Busca"
