@@ -49,13 +49,14 @@ class Renderer:
         self.updated = built or self.timeline.newest_moment()
         self.site_url = (base_url or self.timeline.site.base_url).rstrip("/") + "/"
         self.assets = fingerprint(_read_assets(static_dir))
+        kept = fragments is not None  # by the preview, for its next rebuild
         fragments = {} if fragments is None else fragments
         languages = [(edition.language, edition.prefix, language_name(edition.language, edition.language)
                       or edition.language) for edition in editions]
         self.envs = {}
         for edition in editions:
             env = _environment(templates_dir, edition, editions[0].language, self.site_url, self.assets,
-                               fragments.setdefault(edition.language, {}), entry_stamp or (lambda entry: ""),
+                               fragments.setdefault(edition.language, {}), kept, entry_stamp or (lambda entry: ""),
                                compiled)
             env.globals.update(built=built, updated=self.updated, languages=languages)
             self.envs[edition.language] = env
@@ -89,20 +90,22 @@ def fingerprint(assets: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
 class CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept in memory, by name and checksum of their source, for the preview,
     which makes a new environment on every save (its globals name that save's timeline). A
-    template compiles with its edition's interface text (see FixedText), so it is kept by catalog
-    too; the entry holds the catalog, so that no other catalog can take its id."""
+    template compiles with its edition's interface text (see FixedText), so it is kept by
+    language, with the catalog it was compiled with: a translator's save makes a new catalog."""
 
     def __init__(self):
-        self.store: dict[tuple[str, int], tuple[object, bytes]] = {}
+        self.store: dict[tuple[str, str], tuple[object, bytes]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        known = self.store.get((bucket.key, id(bucket.environment.interface_catalog)))
-        if known is not None:
+        environment = bucket.environment
+        known = self.store.get((bucket.key, environment.interface_language))
+        if known is not None and known[0] is environment.interface_catalog:
             bucket.bytecode_from_string(known[1])  # ignored when the source changed
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        catalog = bucket.environment.interface_catalog
-        self.store[(bucket.key, id(catalog))] = (catalog, bucket.bytecode_to_string())
+        environment = bucket.environment
+        self.store[(bucket.key, environment.interface_language)] = (environment.interface_catalog,
+                                                                    bucket.bytecode_to_string())
 
 
 class FixedText(jinja2.ext.Extension):
@@ -113,7 +116,7 @@ class FixedText(jinja2.ext.Extension):
 
     def __init__(self, environment: jinja2.Environment):
         super().__init__(environment)
-        environment.extend(interface_catalog=gettext.NullTranslations())
+        environment.extend(interface_language="", interface_catalog=gettext.NullTranslations())
 
     def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterator[jinja2.lexer.Token]:
         tokens = list(stream)
@@ -149,7 +152,8 @@ class FixedText(jinja2.ext.Extension):
 
 
 def _environment(templates_dir: Path, edition: Edition, main_language: str, root_url: str,
-                 assets: dict[str, tuple[str, bytes]], fragments: dict, entry_stamp: Callable[[Entry], str],
+                 assets: dict[str, tuple[str, bytes]], fragments: dict, fragments_kept: bool,
+                 entry_stamp: Callable[[Entry], str],
                  compiled: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -162,7 +166,7 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
     )
     timeline, language = edition.timeline, edition.language
     translations = catalog(language)
-    env.interface_catalog = translations  # before any template compiles: FixedText reads it
+    env.interface_language, env.interface_catalog = language, translations  # FixedText's, before any template compiles
     env.install_gettext_translations(translations, newstyle=True)
     env.globals.update(_interface_text(translations))
     root_path = urlsplit(root_url).path or "/"
@@ -188,6 +192,10 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
         """An event's entry in a list, rendered once and reused: one event is listed on the timeline
         and on each of its actors', topics', place's pages, so without this most of a large site's
         rendering would repeat the same entries."""
+        if filterable and not fragments_kept:
+            # the timeline's entries, shown once in a build (their parts are shared, see
+            # entry_item); only the preview, which shows the timeline after every save, keeps them
+            return env.get_template("_macros.html").module.entry_item(entry, level, filterable)
         key = (entry.id, entry_stamp(entry), level, filterable)
         if key not in fragments:
             fragments[key] = env.get_template("_macros.html").module.entry_item(entry, level, filterable)
@@ -320,8 +328,11 @@ def catalog(language: str) -> babel.support.Translations | gettext.NullTranslati
     try:
         stat = path.stat()
     except OSError:
-        return gettext.NullTranslations()
+        return _NO_CATALOG
     return _catalog(path, language, stat.st_mtime_ns, stat.st_size)
+
+
+_NO_CATALOG = gettext.NullTranslations()  # one, so that templates compiled without a catalog are kept
 
 
 @lru_cache(maxsize=16)

@@ -158,7 +158,7 @@ def test_the_preview_shows_a_translators_save(content, tmp_path, monkeypatch):
     """The preview keeps templates compiled from one save to the next, and a template compiles
     with its edition's interface text: a new catalog must not be served an old compilation."""
     import shutil
-    from generator import build as build_module, editions, render
+    from generator import build as build_module, editions, pages, render
 
     locales = shutil.copytree(render.LOCALES_DIR, tmp_path / "locales")
     monkeypatch.setattr(render, "LOCALES_DIR", locales)
@@ -166,14 +166,17 @@ def test_the_preview_shows_a_translators_save(content, tmp_path, monkeypatch):
     graph, _ = build_module.check(content)
     books = editions.editions(graph)
     kept = render.CompiledTemplates()
-    spanish_home = next(output for output in __import__("generator.pages").pages.plan_site(books)
-                        if output.language == "es" and output.template == "timeline.html")
+    homes = [output for output in pages.plan_site(books) if output.template == "timeline.html"]
 
-    def search_label() -> str:
-        page = render.Renderer(books, build_module.TEMPLATES_DIR, build_module.STATIC_DIR, compiled=kept).render(spanish_home)
-        return re.search(r'<button type="submit">([^<]*)</button>', page.decode()).group(1)
+    def search_labels() -> list[str]:
+        renderer = render.Renderer(books, build_module.TEMPLATES_DIR, build_module.STATIC_DIR, compiled=kept)
+        return [re.search(r'<button type="submit">([^<]*)</button>', renderer.render(home).decode()).group(1)
+                for home in homes]
 
-    assert search_label() == "Buscar"
+    assert search_labels() == ["Search", "Buscar"]
+    compiled = dict(kept.store)
+    assert search_labels() == ["Search", "Buscar"] and kept.store == compiled  # nothing compiled again
     catalog = locales / "es" / "LC_MESSAGES" / "messages.po"
     catalog.write_text(catalog.read_text().replace('msgid "Search"\nmsgstr "Buscar"', 'msgid "Search"\nmsgstr "Busca"'))
-    assert search_label() == "Busca"
+    assert search_labels() == ["Search", "Busca"]
+    assert len(kept.store) == len(compiled)  # the Spanish templates compiled again, in place of the old ones
