@@ -142,7 +142,7 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
     root = content_dir.resolve()
 
     # First every folder is listed, then every file read (by several processes when shared);
-    # the problems are reported in the order of a reading one file after the other.
+    # the problems are reported in the order that reading one file after another gives.
     steps: list[tuple[str, list[Problem], list[tuple]]] = []  # (kind, the listing's problems, reads)
     site_file = content_dir / "site.yaml"
     found = Diagnostics()
