@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -271,13 +272,10 @@ def _chunks(outputs: list[pages.Output], size: int = 100) -> list[tuple[int, int
     kind (the timeline, a data file, a list of all sources: the long ones) on its own and first,
     then the pages of each kind of record a hundred at a time. In plan order, the data files came
     last, together, and one processor worked through them while the other had nothing to do."""
-    runs: list[tuple[int, int]] = []
-    for index, output in enumerate(outputs):
-        kind = output.template or output.data
-        if runs and (outputs[runs[-1][0]].template or outputs[runs[-1][0]].data) == kind:
-            runs[-1] = (runs[-1][0], index + 1)
-        else:
-            runs.append((index, index + 1))
+    runs = []
+    for _, run in itertools.groupby(range(len(outputs)), key=lambda index: outputs[index].template or outputs[index].data):
+        indexes = list(run)
+        runs.append((indexes[0], indexes[-1] + 1))
     alone = [run for run in runs if run[1] - run[0] == 1]
     pieces = [(first, min(first + size, end)) for start, end in runs if end - start > 1
               for first in range(start, end, size)]

@@ -158,9 +158,8 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
     steps.append(("page", found.problems, [(load_page_file_, path, shown(path)) for path in paths]))
 
     reads = [read for _, _, step_reads in steps for read in step_reads]
-    if share is None or memo is not None:  # the memo's readers stay in this process, with the memo
-        share = _here
-    results = iter(share(_read_files, reads)())
+    # the memo's readers stay in this process, with the memo
+    results = iter(_read_files(reads) if share is None or memo is not None else share(_read_files, reads)())
     for kind, listing_problems, step_reads in steps:
         diagnostics.problems.extend(listing_problems)
         records = []
@@ -176,11 +175,6 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
         else:
             raw.records[kind] = records
     return raw
-
-
-def _here(work: Callable[[list], list], items: list) -> Callable[[], list]:
-    """Share without other processes: the work is done when its results are asked for."""
-    return lambda: work(items)
 
 
 def _read_files(reads: list[tuple]) -> list[tuple[RawRecord | None, list[Problem]]]:

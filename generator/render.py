@@ -116,7 +116,7 @@ class FixedText(jinja2.ext.Extension):
 
     def __init__(self, environment: jinja2.Environment):
         super().__init__(environment)
-        environment.extend(interface_language="", interface_catalog=gettext.NullTranslations())
+        environment.extend(interface_language="", interface_catalog=_NO_CATALOG)
 
     def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterator[jinja2.lexer.Token]:
         tokens = list(stream)
