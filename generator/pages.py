@@ -70,12 +70,6 @@ class Output:
 RECENT_CHANGES = 100  # on the changes page; its feed has the newest 50
 
 
-def page(url: str, template: str, in_sitemap: bool = True, inputs: tuple | None = None, **context: Any) -> Output:
-    """An HTML page served at a folder address: "events/x/" is written as events/x/index.html."""
-    return Output(path=f"{url}index.html" if url else "index.html", url=url, template=template,
-                  context=context, in_sitemap=in_sitemap, inputs=inputs)
-
-
 def entry_inputs(entry: Entry) -> tuple[tuple[str, str], ...]:
     """What an event's entry in a list shows: the event and the names of its place, actors,
     topics and sources."""
@@ -102,9 +96,7 @@ def _listing_inputs(record: tuple[str, str], entries: tuple[Entry, ...], *more: 
 def plan_site(editions: list[Edition], search_part_pages: int = search.PART_PAGES) -> list[Output]:
     """Every file the site consists of, in a stable order: each edition's pages, then the files
     they share (the open data, robots.txt and the sitemap of every edition)."""
-    outputs = [dataclasses.replace(output, url=edition.prefix + output.url, path=edition.prefix + output.path,
-                                   language=edition.language, edition_url=output.url)
-               for edition in editions for output in _edition(edition.timeline)]
+    outputs = [output for edition in editions for output in _edition(edition)]
     parts = search.part_count(sum(output.path.endswith(".html") for output in outputs), search_part_pages)
     outputs = [dataclasses.replace(output, context={**output.context, "merged": search.merged_folders(parts)})
                if output.template == "search.html" else output for output in outputs]
@@ -116,8 +108,21 @@ def plan_site(editions: list[Edition], search_part_pages: int = search.PART_PAGE
     return outputs
 
 
-def _edition(timeline: Timeline) -> list[Output]:
-    """The pages and feed of one edition, at addresses inside it."""
+def _edition(edition: Edition) -> list[Output]:
+    """The pages and feed of one edition, under its prefix."""
+    timeline = edition.timeline
+
+    def placed(path: str, url: str, template: str, in_sitemap: bool, inputs: tuple | None, context: dict) -> Output:
+        return Output(path=edition.prefix + path, url=edition.prefix + url, template=template, context=context,
+                      in_sitemap=in_sitemap, inputs=inputs, language=edition.language, edition_url=url)
+
+    def page(url: str, template: str, in_sitemap: bool = True, inputs: tuple | None = None, **context: Any) -> Output:
+        """An HTML page served at a folder address: "events/x/" is written as events/x/index.html."""
+        return placed(f"{url}index.html", url, template, in_sitemap, inputs, context)
+
+    def file(path: str, template: str, in_sitemap: bool = True, **context: Any) -> Output:
+        return placed(path, path, template, in_sitemap, None, context)
+
     kinds = {kind: [a for a in timeline.actors.values() if a.kind == kind] for kind in ACTOR_KIND_LABELS}
     actor_groups = [(ACTOR_KIND_LABELS[k], actors) for k, actors in kinds.items() if actors]
     actor_counts = {i: len(timeline.by_actor.get(i, ())) for i in timeline.actors}
@@ -173,10 +178,9 @@ def _edition(timeline: Timeline) -> list[Output]:
 
     changes = timeline.changes(limit=RECENT_CHANGES)
     outputs.append(page("changes/", "changes.html", changes=changes))
-    outputs.append(Output("changes/feed.xml", "changes/feed.xml", "changes.xml", context={"changes": changes[:50]},
-                          in_sitemap=False))
+    outputs.append(file("changes/feed.xml", "changes.xml", in_sitemap=False, changes=changes[:50]))
     outputs.append(page("search/", "search.html", in_sitemap=False))
-    outputs.append(Output("404.html", "404.html", "404.html", in_sitemap=False))
-    outputs.append(Output("feed.xml", "feed.xml", "feed.xml", context={"timeline": timeline}, in_sitemap=False))
+    outputs.append(file("404.html", "404.html", in_sitemap=False))
+    outputs.append(file("feed.xml", "feed.xml", in_sitemap=False, timeline=timeline))
     outputs.append(page("data/", "data.html", files=opendata.FILES, columns=opendata.csv_columns(timeline.site.also_in)))
     return outputs

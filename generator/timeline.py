@@ -143,6 +143,7 @@ def assemble(content: Content, diagnostics: Diagnostics, drafts: bool = False) -
 def link(content: Content, drafts: bool = False) -> Timeline:
     """The records joined up (their references already checked) and every index built."""
     ordered = sorted((event for event in content.events.values() if drafts or not event.draft), key=event_order)
+    origins = {source_id: origin(source, content.sources) for source_id, source in content.sources.items()}
     entries = tuple(
         Entry(
             event=event,
@@ -152,8 +153,7 @@ def link(content: Content, drafts: bool = False) -> Timeline:
             topics=tuple(content.topics[i] for i in event.topic_ids if i in content.topics),
             sources=tuple((content.sources[c.source_id], c) for c in event.citations
                           if c.source_id in content.sources),
-            independent=len({origin(content.sources[c.source_id], content.sources) for c in event.citations
-                             if c.source_id in content.sources}),
+            independent=len({origins[c.source_id] for c in event.citations if c.source_id in origins}),
         )
         for position, event in enumerate(ordered)
     )
