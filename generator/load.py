@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -112,7 +112,22 @@ class _YamlProblem(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
-FileMemo = dict  # path (a string) -> (its size, time and inode when read, the record, the problems found)
+@dataclass
+class Remembered:
+    """What the preview keeps between saves, so that a save costs only the files it touched."""
+
+    files: dict = field(default_factory=dict)  # path (a string) -> (its size, time and inode, the record, its problems)
+    folders: dict = field(default_factory=dict)  # folder (a string) -> _Listing
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """A content folder as last listed."""
+
+    names: frozenset  # every name in it, records or not
+    files: list  # the record files, as Paths, in order
+    problems: list  # about the names
+    plain: bool  # no links, whose targets may change without a change in the folder
 
 
 Share = Callable[[Callable[[list], list], list], Callable[[], list]]
@@ -121,17 +136,21 @@ that waits for the results, in order (see build.Helpers)."""
 
 
 def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path | None = None,
-                 memo: FileMemo | None = None, share: Share | None = None) -> RawContent:
+                 memo: Remembered | None = None, changed: Iterable[str] | None = None,
+                 share: Share | None = None) -> RawContent:
     """Read every record under content_dir; unreadable files are reported, never raised. With a
-    memo (the preview keeps one), a file unchanged since the last call is not read again; with
-    `share`, the files are read by other processes too."""
+    memo (the preview keeps one), a file unchanged since the last call is not read again, and
+    with `changed` (the paths the file watcher reported since), no other file is even looked at.
+    With `share`, the files are read by other processes too."""
     content_dir = Path(content_dir)
     shown = _display(display_root, os.getcwd())
+    settled: set[str] = set()  # files the memo holds as they are: not changed, in a folder not changed
     if memo is not None:
-        previous = dict(memo)
-        memo.clear()  # refilled below with the files that are still there
-        load_yaml_file_, load_page_file_ = (_remembered(load_yaml_file, previous, memo),
-                                            _remembered(load_page_file, previous, memo))
+        previous, listed = memo.files, memo.folders
+        memo.files, memo.folders = {}, {}  # refilled below with what is still there
+        load_yaml_file_, load_page_file_ = (_remembered(load_yaml_file, previous, memo.files, settled),
+                                            _remembered(load_page_file, previous, memo.files, settled))
+        touched = _by_folder(changed) if changed is not None else None
     else:
         load_yaml_file_, load_page_file_ = load_yaml_file, load_page_file
     raw = RawContent()
@@ -140,6 +159,19 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
                           "pass the folder that holds site.yaml and events/ with --content")
         return raw
     root = content_dir.resolve()
+
+    def listing(folder: Path, suffix: str) -> _Listing:
+        if memo is None:
+            return _listing(folder, suffix, root, shown)
+        key = str(folder)
+        known = listed.get(key)
+        if known is None or touched is None or not _still(known, folder, touched):
+            known = _listing(folder, suffix, root, shown)
+        else:
+            names = touched.get(os.path.realpath(folder), ())
+            settled.update(str(path) for path in known.files if path.name not in names)
+        memo.folders[key] = known
+        return known
 
     # First every folder is listed, then every file read (by several processes when shared);
     # the problems are reported in the order that reading one file after another gives.
@@ -150,12 +182,11 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
         if _readable(site_file, root, shown, found, required=True) else []
     steps.append(("site", found.problems, site_reads))
     for folder, kind in KINDS.items():
-        found = Diagnostics()
-        paths = _listing(content_dir / folder, ".yaml", root, shown, found)
-        steps.append((kind, found.problems, [(load_yaml_file_, path, kind, path.stem, shown(path)) for path in paths]))
-    found = Diagnostics()
-    paths = _listing(content_dir / "pages", ".md", root, shown, found)
-    steps.append(("page", found.problems, [(load_page_file_, path, shown(path)) for path in paths]))
+        listed_here = listing(content_dir / folder, ".yaml")
+        steps.append((kind, listed_here.problems,
+                      [(load_yaml_file_, path, kind, path.stem, shown(path)) for path in listed_here.files]))
+    listed_here = listing(content_dir / "pages", ".md")
+    steps.append(("page", listed_here.problems, [(load_page_file_, path, shown(path)) for path in listed_here.files]))
 
     reads = [read for _, _, step_reads in steps for read in step_reads]
     # the memo's readers stay in this process, with the memo
@@ -177,6 +208,22 @@ def load_content(content_dir: Path, diagnostics: Diagnostics, display_root: Path
     return raw
 
 
+def _by_folder(changed: Iterable[str]) -> dict[str, set[str]]:
+    """The watcher's paths as {folder, its links resolved: the names changed in it}."""
+    by_folder: dict[str, set[str]] = {}
+    for path in changed:
+        by_folder.setdefault(os.path.realpath(os.path.dirname(path)), set()).add(os.path.basename(path))
+    return by_folder
+
+
+def _still(known: _Listing, folder: Path, touched: dict[str, set[str]]) -> bool:
+    """Whether a folder still holds what it held when listed: the watcher saw no name in it come
+    or go, nor the folder itself; and it holds no link, whose target the watcher does not watch."""
+    if not known.plain or folder.name in touched.get(os.path.realpath(folder.parent), ()):
+        return False
+    return all(os.path.lexists(folder / name) == (name in known.names)
+               for name in touched.get(os.path.realpath(folder), ()))
+
 def _read_files(reads: list[tuple]) -> list[tuple[RawRecord | None, list[Problem]]]:
     """Each (reader, path, arguments...) read: the record (None when it cannot be read) and its problems."""
     results = []
@@ -186,21 +233,22 @@ def _read_files(reads: list[tuple]) -> list[tuple[RawRecord | None, list[Problem
     return results
 
 
-def _remembered(read, previous: FileMemo, memo: FileMemo):
-    """`read`, skipped for a file whose size, time and inode are as last time; its problems are
-    reported again, since they still stand."""
+def _remembered(read, previous: dict, memo: dict, settled: set[str]):
+    """`read`, skipped for a file that is `settled`, or whose size, time and inode are as last
+    time; its problems are reported again, since they still stand."""
     def remembered(path: Path, *args):
         diagnostics = args[-1]
         name = str(path)  # a string hashes faster than a Path, and there is one per file
-        try:
-            stat = os.stat(name)
-            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino, args[:-1])
-        except OSError:
-            return read(path, *args)
         known = previous.get(name)
-        if known is None or known[0] != stamp:
-            found = Diagnostics()
-            known = (stamp, read(path, *args[:-1], found), found.problems)
+        if known is None or name not in settled:
+            try:
+                stat = os.stat(name)
+                stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino, args[:-1])
+            except OSError:
+                return read(path, *args)
+            if known is None or known[0] != stamp:
+                found = Diagnostics()
+                known = (stamp, read(path, *args[:-1], found), found.problems)
         memo[name] = known
         diagnostics.problems.extend(known[2])
         return known[1]
@@ -574,14 +622,16 @@ def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def _listing(folder: Path, suffix: str, root: Path, shown, diagnostics: Diagnostics) -> list[Path]:
+def _listing(folder: Path, suffix: str, root: Path, shown) -> _Listing:
     """The record files of one folder, in a stable order; anything else there is reported."""
+    diagnostics = Diagnostics()
     if not folder.exists():
-        return []
+        return _Listing(frozenset(), [], [], plain=not folder.is_symlink())
     if not _readable(folder, root, shown, diagnostics, want_dir=True):
-        return []
-    files = []
-    entries = [entry for entry in sorted(os.scandir(folder), key=lambda e: e.name)
+        return _Listing(frozenset(), [], diagnostics.problems, plain=False)
+    files, plain = [], not folder.is_symlink()
+    found = sorted(os.scandir(folder), key=lambda e: e.name)
+    entries = [entry for entry in found
                if not entry.name.startswith(".") and not entry.name.endswith("~")]  # swap and backup files, .gitkeep
     records = _same_record_names([entry.name for entry in entries if entry.name.endswith(suffix)])
     for entry in entries:
@@ -601,9 +651,13 @@ def _listing(folder: Path, suffix: str, root: Path, shown, diagnostics: Diagnost
                               else f"keep one of the two files, and name it {kept.lower()}")
             continue
         # A plain file needs no more checks (scandir knows its type without a stat); a link may lead out
-        if entry.is_file(follow_symlinks=False) or _readable(path, root, shown, diagnostics):
+        if entry.is_file(follow_symlinks=False):
             files.append(path)
-    return files
+        else:
+            plain = False
+            if _readable(path, root, shown, diagnostics):
+                files.append(path)
+    return _Listing(frozenset(entry.name for entry in found), files, diagnostics.problems, plain)
 
 
 def _same_record_names(names: list[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable
+from typing import Callable, Collection
 from urllib.parse import urlsplit
 
 import jinja2
@@ -35,6 +35,10 @@ from .load import display_path
 IDLE_SECONDS = 2  # quiet time after a save or a render before garbage is collected
 
 WATCH_DEBOUNCE_MS = 20  # a save often arrives as several file events; they are taken together
+
+WATCHED_CHANGES_TRUSTED = 1000
+"""A save touches a few files; past this many at once (a checkout, a copy), the watcher may have
+dropped some, and every content file is looked at again."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Preview:
         self.renderer: render.Renderer | None = None
         self._rendered: dict[str, tuple[str, bytes]] = {}  # path -> (fingerprint, bytes)
         self._fragments: dict = {}
-        self._memos: tuple[dict, dict, dict] = ({}, {}, {})  # files, records, record digests
+        self._memos: tuple[load.Remembered, dict, dict] = (load.Remembered(), {}, {})  # files, records, record digests
         self.history = history.read(content_dir)  # commits come from outside the preview: read once
         self._indexer: multiprocessing.Process | None = None
         self._index_again = False
@@ -77,12 +81,16 @@ class Preview:
     def watched(self) -> list[Path]:
         return [self.content_dir, self.templates_dir, self.static_dir, cache.LOCALES_DIR]
 
-    def rebuild(self) -> bool:
-        """Bring the site up to date with the files, drafts included; report to the terminal; never raise."""
+    def rebuild(self, changed: Collection[str] | None = None) -> bool:
+        """Bring the site up to date with the files, drafts included; report to the terminal; never raise.
+        `changed`: the paths the file watcher reported since the last call; then no other content
+        file is looked at, unless there are too many to trust. None looks at every one."""
         started = time.perf_counter()
+        if changed is not None and len(changed) >= WATCHED_CHANGES_TRUSTED:
+            changed = None
         self.edition += 1
         try:
-            warnings = self._refresh()
+            warnings = self._refresh(changed)
         except ContentError as error:
             self.failure = Failure(f"{count(len(error.problems), 'problem')} in the content", tuple(error.problems))
         except jinja2.TemplateSyntaxError as error:
@@ -102,10 +110,10 @@ class Preview:
         self._report_failure()
         return False
 
-    def _refresh(self) -> list[Problem]:
+    def _refresh(self, changed: Collection[str] | None) -> list[Problem]:
         files, records, digests = self._memos
         diagnostics = Diagnostics()
-        raw = load.load_content(self.content_dir, diagnostics, memo=files)
+        raw = load.load_content(self.content_dir, diagnostics, memo=files, changed=changed)
         content = model.validate(raw, diagnostics, memo=records, history=self.history)
         graph = timeline.assemble(content, diagnostics, drafts=True)
         if graph is None or diagnostics.errors:
@@ -316,12 +324,13 @@ class _WorthRebuilding(watchfiles.DefaultFilter):
         return not Path(path).name.startswith(".") and super().__call__(change, path)
 
 
-def _watch(folders: list[Path], stop: threading.Event, changed: Callable[[str], None]) -> None:
-    """Tell `changed` about every save under the folders, as the operating system reports it."""
+def _watch(folders: list[Path], stop: threading.Event, changed: Callable[[set[str]], None]) -> None:
+    """Tell `changed` about every save under the folders, as the operating system reports it:
+    the paths saved, created or deleted together."""
     for changes in watchfiles.watch(*[folder for folder in folders if folder.is_dir()], stop_event=stop,
                                     watch_filter=_WorthRebuilding(), debounce=WATCH_DEBOUNCE_MS, step=10,
                                     raise_interrupt=False):
-        changed(min(path for _, path in changes))
+        changed({path for _, path in changes})
 
 
 class _LiveReload(LiveReloadHandler):
@@ -381,9 +390,9 @@ def serve(preview: Preview, host: str, port: int) -> None:
               "(drafts included); press Ctrl+C to stop", file=sys.stderr, flush=True)
         loop = asyncio.get_running_loop()
 
-        def update(path: str) -> None:
-            preview.rebuild()
-            LiveReloadHandler.reload_waiters(path)
+        def update(paths: set[str]) -> None:
+            preview.rebuild(paths)
+            LiveReloadHandler.reload_waiters(min(paths))
 
         stop_watching = threading.Event()
         watcher = threading.Thread(target=_watch, daemon=True, args=(

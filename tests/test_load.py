@@ -386,3 +386,54 @@ def test_files_read_by_several_processes_are_read_as_by_one(content, monkeypatch
     assert len(alone.problems) == 4  # the broken, the Latin-1, the stray file, the page
     # and where a value is written is still found, from the text each process read
     assert several.records["event"][0].at("date").line == one.records["event"][0].at("date").line == 2
+
+
+def test_the_preview_looks_again_only_at_the_files_the_watcher_reported(content, monkeypatch):
+    """A save in the preview touches one file: the others are not listed, looked at nor read
+    again. What it reports is what a full reading reports: a new file, a deleted one, a stray one."""
+    memo = load_module.Remembered()
+    load_content(content, Diagnostics(), display_root=content.parent, memo=memo)
+    read = []
+    original = load_module.load_yaml_file
+    monkeypatch.setattr(load_module, "load_yaml_file", lambda path, *args: read.append(path.name) or original(path, *args))
+    takeover = content / "events" / "2024-01-09-tc-television-takeover.yaml"
+    takeover.write_text(takeover.read_text().replace("title: ", "title: Edited, ", 1))
+    prosecutor = content / "events" / "2024-01-17-prosecutor-killed.yaml"
+    prosecutor.unlink()
+    added = event_file(content, "title: Added\ndate: 2024-01-20\n", "2024-01-20-added.yaml")
+    (content / "events" / "notes.txt").write_text("x")
+    (content / "figures").mkdir()
+    (content / "figures" / "deaths.yaml").write_text("title: [unclosed\n")
+    unreported = content / "actors" / "tc-television.yaml"
+    unreported.write_text("name: Not seen until reported\nkind: media\n")
+
+    diagnostics = Diagnostics()
+    changed = {str(takeover), str(prosecutor), str(content / "events" / added), str(content / "events" / "notes.txt"),
+               str(content / "figures"), str(content / "figures" / "deaths.yaml")}
+    raw = load_content(content, diagnostics, display_root=content.parent, memo=memo, changed=changed)
+    assert sorted(read) == ["2024-01-09-tc-television-takeover.yaml", "2024-01-20-added.yaml", "deaths.yaml"]
+    assert [record.data["title"] for record in raw.records["event"]] == [
+        "Edited, Gunmen storm TC Televisión's studio during a live broadcast", "Added",
+        "Noboa declares an internal armed conflict"]
+    assert {record.data["name"] for record in raw.records["actor"]} == {"Daniel Noboa", "TC Televisión"}
+
+    unreported.write_text(unreported.read_text())  # reported now, as the watcher would
+    again = Diagnostics()
+    raw = load_content(content, again, display_root=content.parent, memo=memo, changed={str(unreported)})
+    everything = load(content)
+    assert [p.format() for p in again.problems] == [p.format() for p in diagnostics.problems] == everything[1]
+    assert "content/events/notes.txt:1:1: error: only .yaml files belong in events/" in everything[1][0]
+    assert {record.data["name"] for record in raw.records["actor"]} == {"Daniel Noboa", "Not seen until reported"}
+    assert ([(r.kind, r.id, r.data) for records in raw.records.values() for r in records]
+            == [(r.kind, r.id, r.data) for records in everything[0].records.values() for r in records])
+
+
+def test_the_preview_looks_again_at_linked_files_whose_targets_the_watcher_does_not_watch(content, tmp_path):
+    shared = content / "shared.yaml"  # inside the content folder, so the link is allowed; but not in a record folder
+    shared.write_text("name: Quito\n")
+    os.symlink(shared, content / "places" / "quito.yaml")
+    memo = load_module.Remembered()
+    load_content(content, Diagnostics(), memo=memo)
+    shared.write_text("name: San Francisco de Quito\n")
+    raw = load_content(content, Diagnostics(), memo=memo, changed=set())
+    assert "San Francisco de Quito" in {record.data["name"] for record in raw.records["place"]}

@@ -88,6 +88,23 @@ def test_a_save_rereads_one_file_and_rerenders_only_the_pages_that_show_it(conte
     assert [preview.file(path) for path in preview.outputs] and rendered == []
 
 
+def test_a_save_looks_only_at_the_files_the_watcher_reported_unless_it_reported_too_many(content, tmp_path):
+    preview = serve.Preview(content, tmp_path / "out", "http://127.0.0.1:8000/", with_search=False)
+    preview.rebuild()
+    takeover, actor = "events/2024-01-09-tc-television-takeover/index.html", "actors/tc-television/index.html"
+    event = content / "events/2024-01-09-tc-television-takeover.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Edited, ", 1), encoding="utf-8")
+    unreported = content / "actors/tc-television.yaml"
+    unreported.write_text(unreported.read_text(encoding="utf-8").replace("TC Televisión", "TC Channel"),
+                          encoding="utf-8")
+    assert preview.rebuild({str(event)}) is True
+    assert b"Edited, " in preview.file(takeover) and b"TC Channel" not in preview.file(actor)
+
+    too_many = {str(content / f"events/{number}.yaml") for number in range(serve.WATCHED_CHANGES_TRUSTED)}
+    assert preview.rebuild(too_many) is True  # a checkout, say: the watcher may have missed some
+    assert b"TC Channel" in preview.file(actor)
+
+
 class Cycle:
     itself: Cycle
 
