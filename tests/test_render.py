@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import json
 import re
@@ -104,6 +105,22 @@ def test_timeline_teasers_are_short_plain_text_cut_at_a_sentence():
     # a text that opens with something other than a paragraph: its first block, as words
     assert excerpt("- first point\n- second point\n\nThen prose.") == "first point second point"
     assert excerpt("A &amp; B <i>x</i> [@src-a].\n\nMore.") == "A & B <i>x</i>."  # text, escaped by the template
+
+
+@pytest.mark.parametrize("text", [
+    'A [link](https://x.example/ "a title > with \\"quotes\\" and <b>") and `code <i>` & more [@src-a].',
+    "<script>alert(1)</script> 1 < 2 > 0 &lt;b&gt; &amp;amp; &nbsp;&#39;x&#39; &copy;",
+    "**bold *nested* text**\n\n> quoted\n\n| a | b |\n|---|---|\n| <c> | \"d\" |\n\n## Heading {#anchor}",
+    "[a](javascript:alert(1)) [b](//evil.example) <https://x.example/?a=1&b=2> ![alt > text](https://x.example/i.png)",
+    "Line one  \nline two\n\n- item [x](https://x.example/ 'single \" > quote')\n\n    indented <code>",
+])
+def test_plain_text_is_the_words_an_html_parser_finds(text):
+    """plain_text strips the tags of the HTML that convert() made with a pattern; an HTML parser
+    (nh3's, keeping no tag) must find the same words in it."""
+    import nh3
+    from generator import markup
+    converted = markup.convert(text)
+    assert markup.plain_text(text) == " ".join(html.unescape(nh3.clean(converted, tags=set())).split())
 
 
 def test_the_interface_text_reads_as_with_jinja2s_own_gettext():
