@@ -224,6 +224,7 @@ def _still(known: _Listing, folder: Path, touched: dict[str, set[str]]) -> bool:
     return all(os.path.lexists(folder / name) == (name in known.names)
                for name in touched.get(os.path.realpath(folder), ()))
 
+
 def _read_files(reads: list[tuple]) -> list[tuple[RawRecord | None, list[Problem]]]:
     """Each (reader, path, arguments...) read: the record (None when it cannot be read) and its problems."""
     results = []

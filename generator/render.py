@@ -151,11 +151,22 @@ class FixedText(jinja2.ext.Extension):
             return None
 
 
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, but each template's globals are a dict of their own rather than a
+    ChainMap over the environment's. At every `{% from ... import %}`, Jinja2 compares the
+    page's globals with the imported template's, and over a ChainMap that comparison runs key by
+    key in Python: 14 µs, twice on each page, a tenth of an event page's time. A copy misses
+    globals added after the template loads; ours are all set before the first one does."""
+
+    def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:  # type: ignore[override]
+        return {**self.globals, **(d or {})}
+
+
 def _environment(templates_dir: Path, edition: Edition, main_language: str, root_url: str,
                  assets: dict[str, tuple[str, bytes]], fragments: dict, fragments_kept: bool,
                  entry_stamp: Callable[[Entry], str],
                  compiled: jinja2.BytecodeCache | None) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
