@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import pagefind_bin
 import yaml
 
 from synthetic import write_synthetic
@@ -522,6 +523,15 @@ class Hugo(Competitor):
 
     def edit(self, workdir: Path, event_id: str | None = None) -> Path:
         return edit_summary(self.event_file(workdir, event_id), "\n---\n")
+
+    def steps(self, workdir: Path) -> Iterator[tuple[str, list[str]]]:
+        """Hugo makes no search index: a Hugo site gets Pagefind's by running it on the output
+        afterwards, which is timed as a step of its own, after the clean build."""
+        for step, command in super().steps(workdir):
+            yield step, command
+            if step == "clean build":
+                yield "search index: Pagefind on its output", [str(pagefind_bin.get_executable()), "--site",
+                                                              str(self.output(workdir))]
 
 
 class Pelican(Competitor):

@@ -7,6 +7,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pagefind_bin
 import pytest
 import yaml
 
@@ -165,7 +166,8 @@ def test_available_finds_pelican_through_its_variable(monkeypatch, tmp_path):
     assert [(c.name, c.executable) for c in available()] == [("Pelican", str(program))]
 
 
-def test_measure_all_gives_the_driver_three_steps_with_the_edit_before_the_third(monkeypatch, tmp_path):
+def test_measure_all_gives_the_driver_hugos_steps_with_pagefind_after_the_clean_build_and_the_edit_before_the_last(
+        monkeypatch, tmp_path):
     monkeypatch.setattr(compare, "available", lambda: [Hugo("Hugo", "true")])
     calls = []
 
@@ -175,10 +177,11 @@ def test_measure_all_gives_the_driver_three_steps_with_the_edit_before_the_third
         return step
 
     rows = compare.measure_all(EVENTS, tmp_path, run)
-    assert rows == [("Hugo (version unknown)", ["clean build", "unchanged rebuild", "rebuild after one edit"])]
+    pagefind = "search index: Pagefind on its output"
+    assert rows == [("Hugo (version unknown)", ["clean build", pagefind, "unchanged rebuild", "rebuild after one edit"])]
     out = tmp_path / "compare/hugo/public"
-    assert calls == [("clean build", "true", out, 0), ("unchanged rebuild", "true", out, 0),
-                     ("rebuild after one edit", "true", out, 1)]
+    assert calls == [("clean build", "true", out, 0), (pagefind, str(pagefind_bin.get_executable()), out, 0),
+                     ("unchanged rebuild", "true", out, 0), ("rebuild after one edit", "true", out, 1)]
     assert len(list((tmp_path / "compare/content/events").glob("*.yaml"))) == EVENTS
 
 
