@@ -686,9 +686,10 @@ def main(argv: list[str] | None = None) -> int:
             output = competitor.output(workdir)
             if len(repeats) > 1:
                 print(f"  median of {len(repeats)} runs (by wall time)")
+            width = max(map(len, repeats[0])) + 2
             for label in repeats[0]:
                 run = sorted((runs[label] for runs in repeats), key=lambda r: r.wall)[len(repeats) // 2]
-                print(f"  {label:<24}{run.wall:7.1f} s wall {run.user:7.1f} s user {run.system:6.1f} s system"
+                print(f"  {label:<{width}}{run.wall:7.1f} s wall {run.user:7.1f} s user {run.system:6.1f} s system"
                       f" {run.peak_mb:7.0f} MB peak")
             size = sum(f.stat().st_size for f in output.rglob("*") if f.is_file()) / 1e6
             print(f"  {count_files(output):,} files, {size:.0f} MB")
