@@ -35,14 +35,9 @@ class BuildCache:
         stored = self._read_json(self._outputs_file) if folder else {}
         self.outputs: dict[str, list] = stored.get("outputs", {})
         self.search = search.IndexState.from_json(stored.get("search"))  # the index the output folder holds
-        self._markdown: dict[str, str] | None = None
-
-    @property
-    def markdown(self) -> dict[str, str]:
-        """Rendered Markdown by text_key, read when first asked for (a build that renders nothing never does)."""
-        if self._markdown is None:
-            self._markdown = self._read_pickle(self.folder / "markdown.pickle") if self.folder else {}
-        return self._markdown
+        # rendered Markdown by text_key: every build asks for it as it reads the content, to
+        # convert what is missing while the records are checked
+        self.markdown: dict[str, str] = self._read_pickle(folder / "markdown.pickle") if folder else {}
 
     @staticmethod
     def _read_pickle(path: Path) -> dict:

@@ -203,14 +203,15 @@ def _environment(templates_dir: Path, edition: Edition, main_language: str, root
         """An event's entry in a list, rendered once and reused: one event is listed on the timeline
         and on each of its actors', topics', place's pages, so without this most of a large site's
         rendering would repeat the same entries."""
-        if filterable and not fragments_kept:
-            # the timeline's entries, shown once in a build (their parts are shared, see
-            # entry_item); only the preview, which shows the timeline after every save, keeps them
-            return env.get_template("_macros.html").module.entry_item(entry, level, filterable)
         key = (entry.id, entry_stamp(entry), level, filterable)
-        if key not in fragments:
-            fragments[key] = env.get_template("_macros.html").module.entry_item(entry, level, filterable)
-        return fragments[key]
+        html = fragments.get(key)
+        if html is None:
+            html = env.get_template("_macros.html").module.entry_item(entry, level, filterable)
+            # the timeline's entries are shown once in a build (their parts are shared, see
+            # entry_item); only the preview, which shows the timeline after every save, keeps them
+            if fragments_kept or not filterable:
+                fragments[key] = html
+        return html
 
     shared_parts: dict[tuple, Markup] = {}
 
